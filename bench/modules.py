@@ -1,0 +1,163 @@
+"""Speed goals of the move-in, collection and case-library modules, measured (not asserted).
+
+    python -m bench.modules [--units 100000] [--months 24] [--cases 10000]
+
+Builds (once, cached in bench/data/modules-<units>.db) a company of --units units with --months
+of monthly bills (100,000 × 24 = 2.4 million bill rows), a 799-household move-in day with 150
+households in the flow, and --cases training cases; then prints the server time of each page
+(Streamlit AppTest, warm and first run) and of the core computations behind them."""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _timed(fn, repeat: int = 3) -> tuple[float, float]:
+    """(first, median of the rest) in milliseconds."""
+    runs = []
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - start) * 1000)
+    return runs[0], statistics.median(runs[1:])
+
+
+def build(url: str, units: int, months: int, cases: int) -> None:
+    from sqlalchemy import func, insert, select
+
+    from core.cases.model import tags
+    from db.case_models import CaseRow
+    from db.collection_models import Allocation, Bill
+    from db.demo import CompanySize, seed_demo
+    from db.engine import make_engine
+    from db.migrate import upgrade
+    from db.models import Project, Unit
+
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        if conn.scalar(select(func.count()).select_from(Bill)) >= units * months * 0.9:
+            return
+    projects = 50
+    seed_demo(engine, CompanySize(projects=projects, units_per_project=units // projects), hash_rounds=4)
+    rng = random.Random(3)
+    today = date.today()
+    with engine.begin() as conn:
+        have = {(u, p) for u, p in conn.execute(select(Bill.unit_id, Bill.period))}
+        rows = conn.execute(select(Unit.id, Unit.project_id)).all()
+        next_id = (conn.scalar(select(func.max(Bill.id))) or 0) + 1
+        bills, allocs = [], []
+        for unit_id, project_id in rows:
+            for back in range(months):
+                y, m = divmod(today.year * 12 + today.month - 1 - back, 12)
+                period = f"{y:04d}-{m + 1:02d}"
+                if (unit_id, period) in have:
+                    continue
+                paid = rng.random() < 0.95
+                bills.append({"id": next_id, "project_id": project_id, "unit_id": unit_id, "period": period,
+                              "item": "property", "amount_cents": 30000, "paid_cents": 30000 if paid else 0,
+                              "waived_cents": 0, "due": date(y, m + 1, 15)})
+                if paid:
+                    allocs.append({"payment_id": None, "bill_id": next_id, "project_id": project_id,
+                                   "bill_period": period, "paid_on": date(y, m + 1, 20), "cents": 30000})
+                next_id += 1
+                if len(bills) >= 50_000:
+                    conn.execute(insert(Bill), bills)
+                    bills = []
+        if bills:
+            conn.execute(insert(Bill), bills)
+        # Allocations need a payment row: one bulk "opening balance" payment per project.
+        from db.collection_models import Payment
+        pay_ids = {}
+        for (pid,) in conn.execute(select(Project.id)):
+            pay_ids[pid] = conn.execute(insert(Payment).values(
+                project_id=pid, unit_id=conn.scalar(select(Unit.id).where(Unit.project_id == pid).limit(1)),
+                receipt_no=f"BENCH-{pid}", amount_cents=0, credit_cents=0, paid_on=today, method="transfer",
+                recorded_by="bench")).inserted_primary_key[0]
+        for chunk in range(0, len(allocs), 50_000):
+            part = allocs[chunk:chunk + 50_000]
+            for a in part:
+                a["payment_id"] = pay_ids[a["project_id"]]
+            conn.execute(insert(Allocation), part)
+        words = ["停电", "发票", "噪音", "电梯", "漏水", "停车", "保洁", "绿化", "装修", "门禁"]
+        conn.execute(insert(CaseRow), [{
+            "title": f"案例{i}：{rng.choice(words)}问题", "story": "业主反映" + "".join(rng.choices(words, k=30)),
+            "outcome": "", "lesson": "", "questions": [], "kind": "complaint", "topics": tags(("complaints",)),
+            "method_steps": "", "source": "bench", "status": "published", "created_by": "bench", "title_en": "",
+            "summary_en": "", "version": 1} for i in range(cases)])
+    engine.dispose()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--units", type=int, default=100_000)
+    ap.add_argument("--months", type=int, default=24)
+    ap.add_argument("--cases", type=int, default=10_000)
+    ap.add_argument("--url")
+    args = ap.parse_args()
+    url = args.url or f"sqlite:///{ROOT / 'bench' / 'data' / f'modules-{args.units}.db'}"
+    os.environ["DATABASE_URL"] = url
+    t0 = time.perf_counter()
+    build(url, args.units, args.months, args.cases)
+    print(f"data ready in {time.perf_counter() - t0:.1f} s ({url.split('///')[-1]})")
+
+    from sqlalchemy import func, select
+    from streamlit.testing.v1 import AppTest
+
+    from core.complaints.clock import CHINA
+    from core.movein.forecast import forecast, recommend_batch
+    from core.movein.model import BatchSettings, households_per_day
+    from db import cases, collections, movein
+    from db.collection_models import Bill
+    from db.engine import make_engine
+    from db.movein_models import MoveinAppointment
+    from ui.session import CurrentUser
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        bills = conn.scalar(select(func.count()).select_from(Bill))
+        today = datetime.now(CHINA).date()
+        in_flow = conn.scalar(select(func.count()).select_from(MoveinAppointment).where(
+            MoveinAppointment.arrived_at.is_not(None), MoveinAppointment.finished_at.is_(None)))
+    print(f"bill rows: {bills:,}; move-in households in the flow now: {in_flow}")
+    rows = []
+    settings = BatchSettings(start=date(2026, 12, 4)).validate()
+    per_day = households_per_day(settings)
+    rows.append(("simulate 10-day 799-household batch", *_timed(lambda: forecast(settings, per_day, {}), 3), 2000))
+    rows.append(("staffing recommendation, whole batch", *_timed(lambda: recommend_batch(settings, per_day, 40), 1), 20000))
+    rows.append(("dunning ladder for every unit", *_timed(lambda: collections.worklist(engine, today), 1), 30000))
+    rows.append(("case search '停电' (10k cases)", *_timed(lambda: cases.search(engine, "停电"), 5), 200))
+    rows.append(("case search two terms", *_timed(lambda: cases.search(engine, "停电 电梯"), 5), 200))
+    rows.append(("period_sums last month", *_timed(lambda: collections.period_sums(engine, f"{today:%Y}-{today.month - 1 or 12:02d}",
+                                                                                   f"{today:%Y}-{today.month - 1 or 12:02d}"), 3), 1000))
+
+    def page(name, role="manager", project_ids=None, setup=None):
+        def run():
+            at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=120)
+            at.session_state["current_user"] = CurrentUser(role, role, role, project_ids)
+            at.run()
+            if setup:
+                setup(at)
+            assert not at.exception, at.exception
+        return run
+
+    for name, budget in (("collections", 1000), ("collection_worklist", 1000), ("movein_live", 300),
+                         ("movein_plan", 1000), ("cases", 1000), ("training", 1000)):
+        role = "supervisor" if name.startswith("movein") else ("trainer" if name in ("cases", "training") else "manager")
+        first, warm = _timed(page(name, role), 3)
+        rows.append((f"page {name} ({role})", first, warm, budget))
+    print(f"\n{'what':48} {'first ms':>10} {'warm ms':>10} {'goal ms':>9}")
+    for what, first, warm, goal in rows:
+        flag = "" if warm <= goal else "  <-- over"
+        print(f"{what:48} {first:10.1f} {warm:10.1f} {goal:9d}{flag}")
+
+
+if __name__ == "__main__":
+    main()

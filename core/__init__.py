@@ -1,0 +1,1 @@
+"""The domain: entities, rules and use cases in plain Python. Never imports streamlit."""

@@ -1,0 +1,1 @@
+"""Who may do what: roles, pages, passwords, lockout, the cookie key."""

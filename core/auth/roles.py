@@ -1,0 +1,59 @@
+"""The role matrix: which page each role may open, and which roles see owners' phone numbers."""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Role(str, Enum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    SUPERVISOR = "supervisor"
+    FRONTDESK = "frontdesk"
+    TRAINER = "trainer"
+
+
+# Every page the product will have, by its stable URL path, in menu order.
+# Pages of modules not built yet stay in this table so the matrix is reviewed once;
+# app.py only registers the pages whose script exists.
+PAGE_ROLES: dict[str, frozenset[Role]] = {
+    "home": frozenset(Role),
+    "movein_plan": frozenset({Role.ADMIN, Role.MANAGER, Role.SUPERVISOR}),
+    "movein_live": frozenset({Role.ADMIN, Role.MANAGER, Role.SUPERVISOR}),
+    "complaint_new": frozenset({Role.ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.FRONTDESK}),
+    "complaint_board": frozenset({Role.ADMIN, Role.MANAGER, Role.FRONTDESK}),
+    # Ticket detail (hidden from the menu, opened from the board or after registering).
+    "complaint": frozenset({Role.ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.FRONTDESK}),
+    "complaint_analysis": frozenset({Role.ADMIN, Role.MANAGER}),
+    "collections": frozenset({Role.ADMIN, Role.MANAGER, Role.FRONTDESK}),
+    "collection_worklist": frozenset({Role.ADMIN, Role.MANAGER, Role.FRONTDESK}),
+    "cases": frozenset({Role.ADMIN, Role.MANAGER, Role.TRAINER}),
+    "training": frozenset({Role.ADMIN, Role.MANAGER, Role.TRAINER}),
+    # Unit records hold owners' personal data: never for trainers.
+    "units": frozenset({Role.ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.FRONTDESK}),
+    "admin": frozenset({Role.ADMIN}),
+}
+
+# Roles that call owners back need the full number; the others see it masked (PIPL: least data).
+PHONE_VISIBLE_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.FRONTDESK})
+
+
+def parse_role(value: str | None) -> Role | None:
+    try:
+        return Role(value) if value else None
+    except ValueError:
+        return None
+
+
+def can_open(role: str | Role | None, page: str) -> bool:
+    r = parse_role(role.value if isinstance(role, Role) else role)
+    return r is not None and r in PAGE_ROLES.get(page, frozenset())
+
+
+def pages_for(role: str | Role | None, available: list[str] | None = None) -> list[str]:
+    names = available if available is not None else list(PAGE_ROLES)
+    return [p for p in PAGE_ROLES if p in names and can_open(role, p)]
+
+
+def sees_full_phone(role: str | Role | None) -> bool:
+    r = parse_role(role.value if isinstance(role, Role) else role)
+    return r in PHONE_VISIBLE_ROLES

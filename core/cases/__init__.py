@@ -1,0 +1,1 @@
+"""Training case library: cases and reference cards retold from the training material."""

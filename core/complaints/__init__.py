@@ -1,0 +1,1 @@
+"""Complaints: the handling method the seeds teach, enforced. Model, clocks, escalation, workflow."""

@@ -1,0 +1,400 @@
+"""The handling method as a state machine. Each action checks stage, role and required data,
+and returns the changed ticket and its timeline event; a refused action raises and changes nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from core.auth.roles import Role
+from core.complaints import clock
+from core.complaints.model import (OPEN_STAGES, SATISFIED_FROM, Callback, Category, Channel, Complaint,
+                                   Escalation, Event, PauseReason, RedLine, Stage, Want)
+from core.errors import DomainError, PermissionDenied, ValidationError
+from core.org.rules import validate_phone
+
+MAX_TEXT = 2000
+MAX_SHORT = 100
+REPEAT_WINDOW = timedelta(days=90)
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)   # a received time before this is a typo
+MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: Role
+
+
+def _text(value, field: str, required: bool = True, max_len: int = MAX_TEXT) -> str:
+    # Prose keeps its Chinese punctuation: NFKC (normalise_text) would turn "，：（）" into ",:()".
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise ValidationError("err.required", field=field)
+    if len(text) > max_len:
+        raise ValidationError("err.too_long", field=field, max=max_len)
+    return text
+
+
+def _choice(kind, value, field: str):
+    """A value picked from a list on the form; anything else is refused, not a crash."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValidationError("err.required", field=field) from None
+
+
+def check_received_at(received_at: datetime, now: datetime) -> datetime:
+    """Not in the future (five minutes' grace between clocks), not implausibly early."""
+    if received_at > now + timedelta(minutes=5):
+        raise ValidationError("err.future_time", field="received_at")
+    if received_at < EARLIEST:
+        raise ValidationError("err.date_past", field="received_at")
+    return received_at
+
+
+def _aware(moment: datetime, field: str) -> datetime:
+    if moment is None or moment.tzinfo is None:
+        raise ValidationError("err.required", field=field)
+    return moment
+
+
+def _is_manager(actor: Actor) -> bool:
+    return actor.role in MANAGERS
+
+
+def _owns(c: Complaint, actor: Actor) -> bool:
+    """谁受理、谁跟进、谁回复: the receiver follows the ticket to the end; managers may step in."""
+    return actor.username == c.receiver or _is_manager(actor)
+
+
+def _enter(c: Complaint, stage: Stage, now: datetime, config: clock.ClockConfig) -> Complaint:
+    deadline = clock.stage_deadline(c.category, stage, now, c.agreed_at, config)
+    return c.with_(stage=stage, stage_started_at=now, stage_deadline=deadline)
+
+
+# ---------------------------------------------------------------- registration and repeats
+
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier complaint on the same unit, as repeat detection needs it."""
+    number: str
+    category: Category
+    received_at: datetime
+    repeat_of: str | None
+
+
+def find_repeat(category: Category, received_at: datetime, earlier: list[Earlier],
+                window: timedelta = REPEAT_WINDOW) -> tuple[str | None, int]:
+    """(number of the first complaint of the series, N for 第N次) for a new complaint."""
+    same = sorted((e for e in earlier if e.category == category
+                   and timedelta(0) <= received_at - e.received_at <= window), key=lambda e: e.received_at)
+    if not same:
+        return None, 1
+    first = same[0].repeat_of or same[0].number
+    return first, len(same) + 1
+
+
+def register(number: str, now: datetime, receiver: Actor, channel: Channel, complainant: str,
+             phone: str | None, unit_id: int | None, place: str, content: str, category: Category,
+             wants: tuple[Want, ...] = (), subject: str = "", relayed_by: str | None = None,
+             red_lines: tuple[RedLine, ...] = (), earlier: list[Earlier] = (),
+             received_at: datetime | None = None,
+             config: clock.ClockConfig = clock.DEFAULT_CLOCKS) -> tuple[Complaint, list[Event]]:
+    received_at = check_received_at(received_at or now, now)
+    channel, category = _choice(Channel, channel, "channel"), _choice(Category, category, "category")
+    wants = tuple(_choice(Want, w, "wants") for w in wants)
+    red_lines = tuple(_choice(RedLine, r, "red_lines") for r in red_lines)
+    relayed = _text(relayed_by, "relayed_by", required=channel == Channel.RELAYED, max_len=MAX_SHORT)
+    complainant = _text(complainant, "complainant", max_len=40)
+    phone = validate_phone(phone, required=channel in (Channel.PHONE, Channel.ONLINE))
+    place = _text(place, "place", required=unit_id is None, max_len=MAX_SHORT)
+    content = _text(content, "content")
+    subject = _text(subject, "subject", required=False, max_len=MAX_SHORT)
+    repeat_of, n = find_repeat(category, received_at, list(earlier)) if unit_id is not None else (None, 1)
+    escalation = Escalation.SENIOR if red_lines else (Escalation.MANAGER if repeat_of else Escalation.NONE)
+    c = Complaint(number=number, received_at=received_at, channel=channel, complainant=complainant,
+                  phone=phone, unit_id=unit_id, place=place, content=content, category=category,
+                  receiver=receiver.username, relayed_by=relayed or None, subject=subject,
+                  wants=tuple(Want(w) for w in wants), red_lines=tuple(RedLine(r) for r in red_lines),
+                  escalation=escalation, repeat_of=repeat_of, repeat_count=n,
+                  due_at=clock.overall_deadline(category, received_at, config))
+    c = _enter(c, Stage.JUDGE, received_at, config)
+    events = [Event(now, receiver.username, "register", Stage.RECEIVED, Stage.JUDGE,
+                    {"channel": channel.value, "category": category.value})]
+    if repeat_of:
+        events.append(Event(now, receiver.username, "repeat", None, None, {"first": repeat_of, "n": n}))
+    if red_lines:
+        events.append(Event(now, receiver.username, "red_line", None, None,
+                            {"flags": [r.value for r in c.red_lines]}))
+    return c, events
+
+
+# ---------------------------------------------------------------- the steps
+
+def _require_stage(c: Complaint, *stages: Stage) -> None:
+    if c.stage not in stages:
+        raise DomainError("err.wrong_stage", stage=c.stage.value)
+
+
+def _require_owner(c: Complaint, actor: Actor) -> None:
+    if not _owns(c, actor):
+        raise PermissionDenied("err.not_owner", receiver=c.receiver)
+
+
+def _step(c: Complaint, actor: Actor, now: datetime, action: str, to: Stage, config, **changes):
+    before = c.stage
+    c = _enter(c.with_(**changes), to, now, config)
+    return c, Event(now, actor.username, action, before, to,
+                    {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in changes.items()
+                     if isinstance(v, (str, int, bool, datetime, tuple)) and k != "callbacks"})
+
+
+def judge_valid(c, actor, now, category: Category | None = None, config=clock.DEFAULT_CLOCKS):
+    _require_stage(c, Stage.JUDGE)
+    _require_owner(c, actor)
+    changes = {"valid": True}
+    if category is not None and Category(category) != c.category:
+        changes["category"] = Category(category)
+    return _step(c, actor, now, "judge_valid", Stage.INVESTIGATE, config, **changes)
+
+
+def propose_invalid(c, actor, now, reason: str, config=clock.DEFAULT_CLOCKS):
+    """Not valid needs a reason now and a supervisor's sign-off next; the clock keeps running."""
+    _require_stage(c, Stage.JUDGE)
+    _require_owner(c, actor)
+    reason = _text(reason, "invalid_reason", max_len=500)
+    c = c.with_(invalid_reason=reason, valid=None, signoff_by=None)
+    return c, Event(now, actor.username, "propose_invalid", c.stage, c.stage, {"reason": reason})
+
+
+def sign_off_invalid(c, actor, now, reply: str, config=clock.DEFAULT_CLOCKS):
+    """A manager other than the proposer signs off; a polite reply to the customer is still owed."""
+    _require_stage(c, Stage.JUDGE)
+    if not c.invalid_reason:
+        raise DomainError("err.no_invalid_reason")
+    if not _is_manager(actor):
+        raise PermissionDenied("err.signoff_role")
+    reply = _text(reply, "reply", max_len=1000)
+    return _step(c, actor, now, "sign_off_invalid", Stage.FEEDBACK, config,
+                 valid=False, signoff_by=actor.username, reply=reply)
+
+
+def investigate(c, actor, now, cause: str, config=clock.DEFAULT_CLOCKS):
+    _require_stage(c, Stage.INVESTIGATE)
+    _require_owner(c, actor)
+    return _step(c, actor, now, "investigate", Stage.ASSIGN, config, cause=_text(cause, "cause"))
+
+
+def assign(c, actor, now, department: str, handler: str, config=clock.DEFAULT_CLOCKS):
+    _require_stage(c, Stage.ASSIGN)
+    _require_owner(c, actor)
+    return _step(c, actor, now, "assign", Stage.PROPOSE, config,
+                 department=_text(department, "department", max_len=MAX_SHORT),
+                 handler=_text(handler, "handler", max_len=40))
+
+
+def propose(c, actor, now, options: list[str], config=clock.DEFAULT_CLOCKS):
+    _require_stage(c, Stage.PROPOSE)
+    _require_owner(c, actor)
+    cleaned = tuple(o for o in (_text(o, "options", required=False, max_len=500) for o in options) if o)
+    if not cleaned:
+        raise ValidationError("err.required", field="options")
+    return _step(c, actor, now, "propose", Stage.AGREE, config, options=cleaned)
+
+
+def agree(c, actor, now, steps: str, agreed_at: datetime, config=clock.DEFAULT_CLOCKS):
+    """The time agreed with the customer becomes the deadline of the implementation stage."""
+    _require_stage(c, Stage.AGREE)
+    _require_owner(c, actor)
+    agreed_at = _aware(agreed_at, "agreed_at")
+    if agreed_at <= now:
+        raise ValidationError("err.agreed_in_past", field="agreed_at")
+    if agreed_at > now + timedelta(days=180):
+        raise ValidationError("err.agreed_too_far", field="agreed_at")
+    return _step(c, actor, now, "agree", Stage.IMPLEMENT, config,
+                 agreed_steps=_text(steps, "agreed_steps"), agreed_at=agreed_at)
+
+
+def implement(c, actor, now, record: str, config=clock.DEFAULT_CLOCKS):
+    _require_stage(c, Stage.IMPLEMENT)
+    if not (_owns(c, actor) or actor.username == c.handler):
+        raise PermissionDenied("err.not_owner", receiver=c.receiver)
+    return _step(c, actor, now, "implement", Stage.FEEDBACK, config,
+                 implementation=_text(record, "implementation"))
+
+
+def feedback(c, actor, now, confirmed: bool, note: str = "", config=clock.DEFAULT_CLOCKS):
+    """Report back; the customer confirms, or the search for a solution starts again."""
+    _require_stage(c, Stage.FEEDBACK)
+    _require_owner(c, actor)
+    note = _text(note, "note", required=not confirmed, max_len=1000)
+    if confirmed:
+        return _step(c, actor, now, "feedback_confirmed", Stage.CALLBACK, config, customer_confirmed=True)
+    back = Stage.JUDGE if c.valid is False else Stage.PROPOSE
+    return _step(c, actor, now, "feedback_rejected", back, config, customer_confirmed=False,
+                 reopened=c.reopened + 1)
+
+
+def callback(c, actor, now, reached: bool, satisfaction: int | None = None, comment: str = "",
+             config=clock.DEFAULT_CLOCKS):
+    """回访 by someone other than the receiver and the handler. Unreachable: retried and counted.
+    Dissatisfied: the ticket reopens at investigation."""
+    _require_stage(c, Stage.CALLBACK)
+    if actor.username in (c.receiver, c.handler):
+        raise PermissionDenied("err.callback_by_handler")
+    comment = _text(comment, "comment", required=False, max_len=1000)
+    if not reached:
+        cb = Callback(actor.username, now, False, None, comment)
+        c = c.with_(callbacks=c.callbacks + (cb,), callback_attempts=c.callback_attempts + 1)
+        return c, Event(now, actor.username, "callback_unreached", c.stage, c.stage,
+                        {"attempt": c.callback_attempts})
+    if satisfaction is None or not 1 <= int(satisfaction) <= 5:
+        raise ValidationError("err.satisfaction_range", field="satisfaction")
+    cb = Callback(actor.username, now, True, int(satisfaction), comment)
+    c = c.with_(callbacks=c.callbacks + (cb,), callback_attempts=c.callback_attempts + 1)
+    if cb.satisfaction < SATISFIED_FROM:
+        return _step(c, actor, now, "callback_dissatisfied", Stage.INVESTIGATE, config,
+                     customer_confirmed=False, reopened=c.reopened + 1)
+    return c, Event(now, actor.username, "callback_satisfied", c.stage, c.stage,
+                    {"satisfaction": cb.satisfaction})
+
+
+def record_root_cause(c, actor, now, root_cause: str, prevention: str, config=clock.DEFAULT_CLOCKS):
+    if c.stage not in OPEN_STAGES:
+        raise DomainError("err.wrong_stage", stage=c.stage.value)
+    _require_owner(c, actor)
+    root_cause, prevention = _text(root_cause, "root_cause", max_len=1000), _text(prevention, "prevention", max_len=1000)
+    c = c.with_(root_cause=root_cause, prevention=prevention)
+    return c, Event(now, actor.username, "root_cause", c.stage, c.stage,
+                    {"root_cause": root_cause, "prevention": prevention})
+
+
+def close_blockers(c: Complaint) -> list[str]:
+    """What still stands between this ticket and closing, as catalogue keys."""
+    blockers = []
+    if c.stage != Stage.CALLBACK:
+        blockers.append("close.need_callback_stage")
+    if not c.customer_confirmed:
+        blockers.append("close.need_confirmation")
+    if c.satisfied_callback is None:
+        blockers.append("close.need_callback")
+    if not (c.root_cause and c.prevention):
+        blockers.append("close.need_root_cause")
+    if c.paused_since is not None:
+        blockers.append("close.paused")
+    return blockers
+
+
+def close(c, actor, now, config=clock.DEFAULT_CLOCKS):
+    _require_owner(c, actor)
+    blockers = close_blockers(c)
+    if blockers:
+        raise DomainError("err.cannot_close", reasons=blockers)
+    before = c.stage
+    c = c.with_(stage=Stage.CLOSED, closed_at=now, stage_started_at=now, stage_deadline=None)
+    return c, Event(now, actor.username, "close", before, Stage.CLOSED, {})
+
+
+# ---------------------------------------------------------------- clocks and escalation
+
+def pause(c, actor, now, reason: PauseReason, note: str, config=clock.DEFAULT_CLOCKS):
+    if c.stage not in OPEN_STAGES:
+        raise DomainError("err.wrong_stage", stage=c.stage.value)
+    if not (_owns(c, actor) or actor.username == c.handler):
+        raise PermissionDenied("err.not_owner", receiver=c.receiver)
+    if c.paused_since is not None:
+        raise DomainError("err.already_paused")
+    note = _text(note, "note", max_len=500)
+    c = c.with_(paused_since=now, pause_reason=PauseReason(reason))
+    return c, Event(now, actor.username, "pause", c.stage, c.stage, {"reason": c.pause_reason.value, "note": note})
+
+
+def resume(c, actor, now, config=clock.DEFAULT_CLOCKS):
+    if c.paused_since is None:
+        raise DomainError("err.not_paused")
+    if not (_owns(c, actor) or actor.username == c.handler):
+        raise PermissionDenied("err.not_owner", receiver=c.receiver)
+    since = c.paused_since
+    c = c.with_(paused_since=None, pause_reason=None,
+                stage_deadline=clock.extend_for_pause(c.category, c.stage_deadline, since, now)
+                if not (c.stage == Stage.IMPLEMENT and c.agreed_at) else c.stage_deadline,
+                due_at=clock.extend_for_pause(c.category, c.due_at, since, now))
+    return c, Event(now, actor.username, "resume", c.stage, c.stage,
+                    {"paused_minutes": int((now - since).total_seconds() // 60)})
+
+
+def flag_red_line(c, actor, now, flag: RedLine, note: str, config=clock.DEFAULT_CLOCKS):
+    """Media, a large financial loss or brand damage: straight to senior management."""
+    if c.stage == Stage.CLOSED:
+        raise DomainError("err.wrong_stage", stage=c.stage.value)
+    flag = RedLine(flag)
+    note = _text(note, "note", max_len=500)
+    flags = c.red_lines if flag in c.red_lines else c.red_lines + (flag,)
+    c = c.with_(red_lines=flags, escalation=Escalation.SENIOR, escalation_acknowledged_by=None)
+    return c, Event(now, actor.username, "red_line", c.stage, c.stage, {"flag": flag.value, "note": note})
+
+
+def acknowledge_escalation(c, actor, now, config=clock.DEFAULT_CLOCKS):
+    if c.escalation == Escalation.NONE:
+        raise DomainError("err.not_escalated")
+    if not _is_manager(actor):
+        raise PermissionDenied("err.ack_role")
+    c = c.with_(escalation_acknowledged_by=actor.username)
+    return c, Event(now, actor.username, "acknowledge", c.stage, c.stage, {"level": c.escalation.value})
+
+
+ACTIONS = {
+    "judge_valid": judge_valid, "propose_invalid": propose_invalid, "sign_off_invalid": sign_off_invalid,
+    "investigate": investigate, "assign": assign, "propose": propose, "agree": agree,
+    "implement": implement, "feedback": feedback, "callback": callback,
+    "record_root_cause": record_root_cause, "close": close, "pause": pause, "resume": resume,
+    "flag_red_line": flag_red_line, "acknowledge_escalation": acknowledge_escalation,
+}
+
+# Which step actions belong to which stage (the detail page offers only these, plus the
+# stage-independent ones when the role allows them).
+STAGE_ACTIONS = {
+    Stage.JUDGE: ("judge_valid", "propose_invalid", "sign_off_invalid"),
+    Stage.INVESTIGATE: ("investigate",), Stage.ASSIGN: ("assign",), Stage.PROPOSE: ("propose",),
+    Stage.AGREE: ("agree",), Stage.IMPLEMENT: ("implement",), Stage.FEEDBACK: ("feedback",),
+    Stage.CALLBACK: ("callback", "close"),
+}
+
+
+def allowed_actions(c: Complaint, actor: Actor) -> list[str]:
+    """The actions this actor may try now; the action itself still checks its data."""
+    if c.stage == Stage.CLOSED:
+        return []
+    owner = _owns(c, actor)
+    out: list[str] = []
+    for name in STAGE_ACTIONS.get(c.stage, ()):
+        if name == "sign_off_invalid":
+            if _is_manager(actor) and c.invalid_reason:
+                out.append(name)
+        elif name == "callback":
+            if actor.username not in (c.receiver, c.handler):
+                out.append(name)
+        elif name == "implement":
+            if owner or actor.username == c.handler:
+                out.append(name)
+        elif name == "close":
+            if owner and not close_blockers(c):
+                out.append(name)
+        elif owner:
+            out.append(name)
+    if owner or actor.username == c.handler:
+        out.append("resume" if c.paused_since else "pause")
+    if owner:
+        out.append("record_root_cause")
+    out.append("flag_red_line")
+    if _is_manager(actor) and c.escalation != Escalation.NONE and not c.escalation_acknowledged_by:
+        out.append("acknowledge_escalation")
+    return out
+
+
+def apply(c: Complaint, action: str, actor: Actor, now: datetime, **data) -> tuple[Complaint, Event]:
+    if action not in ACTIONS:
+        raise DomainError("err.unknown_action")
+    if c.stage == Stage.CLOSED:
+        raise DomainError("err.wrong_stage", stage=c.stage.value)
+    return ACTIONS[action](c, actor, now, **data)

@@ -1,0 +1,1 @@
+"""Reading and validating import files: all rows valid, or nothing is imported."""

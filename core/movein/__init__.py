@@ -1,0 +1,1 @@
+"""Move-in (key handover) days: the station flow, queue forecasts, staffing, the hall, the checklist."""

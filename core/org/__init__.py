@@ -1,0 +1,1 @@
+"""Shared core: projects, buildings, units, owners."""

@@ -1,0 +1,102 @@
+"""Home: what the shared core knows today, for this user's projects."""
+from datetime import datetime
+
+import altair as alt
+import streamlit as st
+
+from ui.guard import require
+
+user = require("home")
+
+from core.auth.roles import can_open, pages_for  # noqa: E402  (after the guard: a refused session loads nothing)
+from core.complaints.clock import CHINA  # noqa: E402
+from core.org.stats import occupancy_rate, portfolio_counts  # noqa: E402
+from db.engine import database_url  # noqa: E402
+from ui import store  # noqa: E402
+from ui.export import excel_button  # noqa: E402
+from ui.i18n import t  # noqa: E402
+from ui.pages import HIDDEN, built_pages  # noqa: E402
+
+st.title(t("home.greeting", name=user.display_name))
+shortcuts = [p for p in pages_for(user.role, built_pages()) if p != "home" and p not in HIDDEN]
+if not can_open(user.role, "units"):
+    # Roles without owners' data (trainers) get their modules, not the portfolio.
+    links = st.columns(3)
+    for i, name in enumerate(shortcuts):
+        links[i % 3].page_link(f"pages/{name}.py", label=t(f"page.{name}"))
+    st.stop()
+counts = store.units_by_status(database_url(), user.project_ids)
+if counts.empty:
+    st.info(t("home.no_projects"))
+    st.stop()
+
+totals = portfolio_counts(list(counts[["project", "status", "units"]].itertuples(index=False)))
+cols = st.columns(4)
+cols[0].metric(t("home.projects"), totals.projects)
+cols[1].metric(t("home.units"), f"{totals.units:,}")
+cols[2].metric(t("home.occupied"), f"{totals.occupied:,}")
+cols[3].metric(t("home.to_hand_over"), f"{totals.to_hand_over:,}")
+
+wide = counts.pivot_table(index=["project", "city"], columns="status", values="units", fill_value=0)
+wide = wide.reindex(columns=["unsold", "sold", "handed_over", "occupied"], fill_value=0).reset_index()
+wide["rate"] = [occupancy_rate(int(r.occupied), int(r.sold + r.handed_over + r.occupied))
+                for r in wide.itertuples()]
+if can_open(user.role, "movein_live"):
+    boards, overdue = store.movein_today(database_url(), user.project_ids, datetime.now(CHINA).date())
+    if boards or not overdue.empty:
+        st.subheader(t("home.movein"))
+    for name, board in boards:
+        mc = st.columns(4)
+        mc[0].metric(name, f"{board['finished']} / {board['planned']}", help=t("mlive.done_today"))
+        mc[1].metric(t("mlive.not_arrived"), board["not_arrived"])
+        mc[2].metric(t("mlive.no_shows"), board["no_shows"])
+        mc[3].metric(t("mlive.mean_flow"), "—" if board["mean_flow_min"] is None else f"{board['mean_flow_min']:.0f}")
+    if not overdue.empty:
+        st.warning(t("home.checklist_overdue", n=len(overdue)))
+        st.dataframe(overdue.assign(code=overdue["code"].map(lambda c: t(f"check.{c}")))
+                     .rename(columns={"name": t("mplan.batch"), "code": t("mplan.item"), "owner": t("mplan.owner"),
+                                      "due": t("mplan.due")}), hide_index=True, width="stretch")
+
+if can_open(user.role, "complaint_board"):
+    st.subheader(t("home.complaints"))
+    complaints = store.complaint_counts(database_url(), user.project_ids)
+    cc = st.columns(4)
+    for col, key in zip(cc, ("open", "overdue", "at_risk", "red_line")):
+        col.metric(t(f"board.{key}"), complaints[key])
+    pending = complaints["red_line"] + complaints["repeat"]
+    if pending and user.role in ("manager", "admin"):
+        st.warning(t("home.escalations_pending", n=pending))
+        st.page_link("pages/complaint_board.py", label=t("page.complaint_board"), icon=":material/view_kanban:")
+
+if can_open(user.role, "collections") and user.role in ("manager", "admin"):
+    today = datetime.now(CHINA).date()
+    rate, warnings = store.collection_headline(database_url(), user.project_ids, f"{today:%Y-%m}", today)
+    st.subheader(t("home.collections"))
+    hc = st.columns(2)
+    hc[0].metric(t("rate.current") + f" · {today:%Y-%m}", "—" if rate is None else f"{rate:.1%}",
+                 help=t("rate.def.current"))
+    hc[1].metric(t("home.limitation_count"), warnings)
+    if warnings:
+        st.error(t("home.limitation", n=warnings))
+        st.page_link("pages/collection_worklist.py", label=t("page.collection_worklist"), icon=":material/checklist:")
+
+st.subheader(t("home.occupancy_title"))
+chart = alt.Chart(wide).mark_bar().encode(
+    x=alt.X("rate:Q", title=t("home.occupancy_rate"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+    y=alt.Y("project:N", title=None, sort="-x"),
+    tooltip=[alt.Tooltip("project:N", title=t("home.col.project")),
+             alt.Tooltip("rate:Q", title=t("home.occupancy_rate"), format=".1%")])
+st.altair_chart(chart, width="stretch")
+
+st.subheader(t("home.units_by_status"))
+table = wide.rename(columns={"project": t("home.col.project"), "city": t("home.col.city"),
+                             "rate": t("home.occupancy_rate"),
+                             **{s: t(f"status.{s}") for s in ("unsold", "sold", "handed_over", "occupied")}})
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={t("home.occupancy_rate"): st.column_config.ProgressColumn(format="percent")})
+excel_button(table, "units_by_project.xlsx", key="home_export")
+
+st.subheader(t("home.modules"))
+links = st.columns(3)
+for i, name in enumerate(shortcuts):
+    links[i % 3].page_link(f"pages/{name}.py", label=t(f"page.{name}"))
