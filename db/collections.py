@@ -37,35 +37,25 @@ def record_payment(engine: Engine, actor: str, unit_id: int, entry: PaymentEntry
     try:
         with UnitOfWork(engine, actor=actor) as uow:
             s = uow.session
+            unit = s.get(Unit, unit_id)
+            if unit is None:
+                raise ValidationError("err.unit_unknown_room", field="room_no", room=entry.room_no)
+            # Taken first: a twin submission waits here, then finds the payment the first one made.
+            _lock_units(s, [unit_id])
             if request_key:
                 existing = s.scalar(select(Payment.id).where(Payment.request_key == request_key))
                 if existing:
                     return existing
-            unit = s.get(Unit, unit_id)
-            if unit is None:
-                raise ValidationError("err.unit_unknown_room", field="room_no", room=entry.room_no)
             same = s.execute(select(Payment.id, Payment.unit_id, Payment.amount_cents, Payment.paid_on)
                              .where(Payment.receipt_no == entry.receipt_no)).first()
             if same is not None:
                 if (same.unit_id, same.amount_cents, same.paid_on) == (unit_id, entry.cents, entry.paid_on):
                     return same.id  # the same payment submitted again: recorded once
                 raise ValidationError("err.receipt_used", field="receipt_no", receipt=entry.receipt_no)
-            bills = s.execute(select(Bill.id, Bill.period, Bill.due, OUTSTANDING.label("owed"))
-                              .where(Bill.unit_id == unit_id, UNPAID).with_for_update()).all()
-            allocations, credit = allocate(entry.cents, [OpenBill(b.id, b.period, b.due, int(b.owed)) for b in bills])
-            payment = Payment(project_id=unit.project_id, unit_id=unit_id, receipt_no=entry.receipt_no,
-                              amount_cents=entry.cents, credit_cents=credit, paid_on=entry.paid_on,
-                              method=entry.method, recorded_by=actor, request_key=request_key)
-            s.add(payment)
-            s.flush()
-            periods = {b.id: b.period for b in bills}
-            for a in allocations:
-                s.add(Allocation(payment_id=payment.id, bill_id=a.bill_id, project_id=unit.project_id,
-                                 bill_period=periods[a.bill_id], paid_on=entry.paid_on, cents=a.cents))
-                bill = s.get(Bill, a.bill_id)
-                bill.paid_cents = bill.paid_cents + a.cents
+            payment = _allocate_payment(s, unit_id, unit.project_id, entry, actor, request_key)
             uow.audit("payment", "unit", unit_id, after={"receipt": entry.receipt_no, "cents": entry.cents,
-                                                        "allocated": entry.cents - credit, "credit": credit})
+                                                        "allocated": entry.cents - payment.credit_cents,
+                                                        "credit": payment.credit_cents})
             uow.commit()
             return payment.id
     except IntegrityError:
@@ -81,6 +71,36 @@ def record_payment(engine: Engine, actor: str, unit_id: int, entry: PaymentEntry
             if (same.unit_id, same.amount_cents) == (unit_id, entry.cents):
                 return same.id
         raise ValidationError("err.receipt_used", field="receipt_no", receipt=entry.receipt_no) from None
+
+
+def _lock_units(s, unit_ids) -> None:
+    """Payments on one unit take turns: its row is locked before its bills are read.
+    Locks go in id order so two writers never hold each other's next row (a deadlock on
+    PostgreSQL); NO KEY UPDATE still lets complaints and other rows reference the unit meanwhile.
+    SQLite has no row locks and needs none: BEGIN IMMEDIATE already serialises writers."""
+    s.execute(select(Unit.id).where(Unit.id.in_(set(unit_ids))).order_by(Unit.id)
+              .with_for_update(key_share=True)).all()
+
+
+def _allocate_payment(s, unit_id: int, project_id: int, entry: PaymentEntry, actor: str,
+                      request_key: str | None) -> Payment:
+    """The payment row and its allocations, oldest open bill first; what is left is credit."""
+    bills = s.execute(select(Bill.id, Bill.period, Bill.due, OUTSTANDING.label("owed"))
+                      .where(Bill.unit_id == unit_id, UNPAID).order_by(Bill.id)).all()
+    allocations, credit = allocate(entry.cents, [OpenBill(b.id, b.period, b.due, int(b.owed)) for b in bills])
+    payment = Payment(project_id=project_id, unit_id=unit_id, receipt_no=entry.receipt_no,
+                      amount_cents=entry.cents, credit_cents=credit, paid_on=entry.paid_on,
+                      method=entry.method, recorded_by=actor, request_key=request_key)
+    s.add(payment)
+    s.flush()
+    periods = {b.id: b.period for b in bills}
+    for a in allocations:
+        s.add(Allocation(payment_id=payment.id, bill_id=a.bill_id, project_id=project_id,
+                         bill_period=periods[a.bill_id], paid_on=entry.paid_on, cents=a.cents))
+        bill = s.get(Bill, a.bill_id)
+        bill.paid_cents = bill.paid_cents + a.cents
+    s.flush()
+    return payment
 
 
 def record_action(engine: Engine, actor: str, unit_id: int, step: str, outcome: str, taken_on: date | None,
@@ -330,23 +350,9 @@ def import_payments(engine: Engine, actor: str, project_id: int, rows) -> int:
     with UnitOfWork(engine, actor=actor) as uow:
         s = uow.session
         units = dict(s.execute(select(Unit.room_no, Unit.id).where(Unit.project_id == project_id)).all())
+        _lock_units(s, [units[entry.room_no] for entry in rows])
         for entry in rows:
-            unit_id = units[entry.room_no]
-            bills = s.execute(select(Bill.id, Bill.period, Bill.due, OUTSTANDING.label("owed"))
-                              .where(Bill.unit_id == unit_id, UNPAID).with_for_update()).all()
-            allocations, credit = allocate(entry.cents, [OpenBill(b.id, b.period, b.due, int(b.owed)) for b in bills])
-            payment = Payment(project_id=project_id, unit_id=unit_id, receipt_no=entry.receipt_no,
-                              amount_cents=entry.cents, credit_cents=credit, paid_on=entry.paid_on,
-                              method=entry.method, recorded_by=actor)
-            s.add(payment)
-            s.flush()
-            periods = {b.id: b.period for b in bills}
-            for a in allocations:
-                s.add(Allocation(payment_id=payment.id, bill_id=a.bill_id, project_id=project_id,
-                                 bill_period=periods[a.bill_id], paid_on=entry.paid_on, cents=a.cents))
-                bill = s.get(Bill, a.bill_id)
-                bill.paid_cents = bill.paid_cents + a.cents
-            s.flush()
+            _allocate_payment(s, units[entry.room_no], project_id, entry, actor, None)
         uow.audit("import", "payments", project_id, after={"rows": len(rows)})
         uow.commit()
     return len(rows)

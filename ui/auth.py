@@ -85,6 +85,8 @@ def _login_form(engine) -> None:
     credentials = users.credentials(engine)
     authenticator = _authenticator(credentials)
     st.title(t("app.title"))
+    if st.session_state.pop("signed_out", False):
+        st.success(t("logout.done"))
     fields = {"Form name": t("login.title"), "Username": t("login.username"),
               "Password": t("login.password"), "Login": t("login.submit")}
     try:
@@ -140,6 +142,7 @@ def logout(user: CurrentUser) -> None:
     authenticator.logout(location="unrendered")
     clear_user()
     st.session_state.pop("lang", None)
+    st.session_state["signed_out"] = True
     # The cookie is void on the server already (revoke_tokens), so a rerun shows the login form
     # and no trace of the previous user's menu, even if the browser kept the cookie.
     st.rerun()

@@ -139,3 +139,16 @@ def test_login_form_speaks_english_when_the_session_is_english(page_db):
     by_label(at.text_input, "Username")
     by_label(at.text_input, "Password")
     by_label(at.button, "Sign in")
+
+
+def test_signing_out_says_so_and_shows_the_form_again(page_db):
+    at = submit_login(fresh_app(), "frontdesk", DEMO_PASSWORD)
+    at.run()
+    assert signed_in(at) is not None
+    at.button(key="logout_button").click().run()
+    assert not at.exception
+    assert signed_in(at) is None
+    assert [s.value for s in at.success] == [translate("logout.done")]
+    assert [w.label for w in at.text_input] == [translate("login.username"), translate("login.password")]
+    at.run()  # the message is said once, not on every later visit to the form
+    assert not at.success
