@@ -166,6 +166,7 @@ class ComplaintRow(Base):
     stage: Mapped[str] = mapped_column(String(12))
     valid: Mapped[bool | None] = mapped_column(Boolean)
     invalid_reason: Mapped[str] = mapped_column(String(500), default="")
+    invalid_proposed_by: Mapped[str | None] = mapped_column(String(32))
     signoff_by: Mapped[str | None] = mapped_column(String(32))
     reply: Mapped[str] = mapped_column(String(1000), default="")
     cause: Mapped[str] = mapped_column(String(2000), default="")

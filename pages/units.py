@@ -35,7 +35,7 @@ picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun"
 rows = picked.selection.rows if picked else []
 record = found.iloc[rows[0] if rows else 0]
 
-st.subheader(f"{t('units.record')} · {record['project']} {record['room_no']}")
+st.subheader(f"{t('units.record')} · {md_plain(record['project'])} {record['room_no']}")
 left, right = st.columns(2)
 for col in ("status", "floor", "area_m2"):
     field(t(f"units.col.{col}"), record[col], left)

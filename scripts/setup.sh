@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # All set-up, idempotent: Python packages in .venv; with --test also the Debian packages the
-# tests need (PostgreSQL server, Chromium, CJK fonts). Safe to run on every `make`.
+# tests need (PostgreSQL server, Chromium, CJK fonts, npm) and
+# axe-core for the accessibility audit. Safe to run on every `make`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ apt_missing=()
 need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || apt_missing+=("$1"); }
 if [ $want_test = 1 ]; then
   need_pkg postgresql; need_pkg chromium; need_pkg fonts-noto-cjk
+  command -v npm >/dev/null || apt_missing+=(npm)   # any npm will do (a NodeSource one too)
 fi
 if [ ${#apt_missing[@]} -gt 0 ]; then
   echo "installing Debian packages: ${apt_missing[*]}"
@@ -29,4 +31,10 @@ sum=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
   echo "$sum" > "$stamp"
+fi
+
+# axe-core, loaded from disk into headless Chromium by tests/browser/test_browser_4_audit.py.
+axe=tests/browser/.axe/node_modules/axe-core/axe.min.js
+if [ $want_test = 1 ] && [ ! -f "$axe" ]; then
+  npm install --prefix tests/browser/.axe --no-audit --no-fund --no-save --loglevel=error axe-core@4
 fi

@@ -21,7 +21,7 @@ def _block(text: str, projector: bool) -> None:
 
 def case_view(case: dict, projector: bool) -> None:
     title = case["title_en"] if lang() == "en" and case["title_en"] else case["title"]
-    st.header(title, anchor=False)
+    st.header(md_plain(title), anchor=False)
     st.caption(" · ".join([t(f"ckind.{case['kind']}"), *[t(f"topic.{x}") for x in case["topics"]],
                            t(f"cstatus.{case['status']}")]))
     if lang() == "en" and case["summary_en"]:

@@ -108,6 +108,7 @@ class Complaint:
     wants: tuple[Want, ...] = ()
     valid: bool | None = None
     invalid_reason: str = ""
+    invalid_proposed_by: str | None = None   # who said "not valid": never the one who signs it off
     signoff_by: str | None = None
     reply: str = ""
     cause: str = ""

@@ -163,7 +163,7 @@ def propose_invalid(c, actor, now, reason: str, config=clock.DEFAULT_CLOCKS):
     _require_stage(c, Stage.JUDGE)
     _require_owner(c, actor)
     reason = _text(reason, "invalid_reason", max_len=500)
-    c = c.with_(invalid_reason=reason, valid=None, signoff_by=None)
+    c = c.with_(invalid_reason=reason, invalid_proposed_by=actor.username, valid=None, signoff_by=None)
     return c, Event(now, actor.username, "propose_invalid", c.stage, c.stage, {"reason": reason})
 
 
@@ -174,6 +174,8 @@ def sign_off_invalid(c, actor, now, reply: str, config=clock.DEFAULT_CLOCKS):
         raise DomainError("err.no_invalid_reason")
     if not _is_manager(actor):
         raise PermissionDenied("err.signoff_role")
+    if actor.username in (c.invalid_proposed_by, c.receiver):
+        raise PermissionDenied("err.signoff_self")   # nobody decides "not our business" alone
     reply = _text(reply, "reply", max_len=1000)
     return _step(c, actor, now, "sign_off_invalid", Stage.FEEDBACK, config,
                  valid=False, signoff_by=actor.username, reply=reply)
@@ -369,7 +371,7 @@ def allowed_actions(c: Complaint, actor: Actor) -> list[str]:
     out: list[str] = []
     for name in STAGE_ACTIONS.get(c.stage, ()):
         if name == "sign_off_invalid":
-            if _is_manager(actor) and c.invalid_reason:
+            if _is_manager(actor) and c.invalid_reason and actor.username not in (c.invalid_proposed_by, c.receiver):
                 out.append(name)
         elif name == "callback":
             if actor.username not in (c.receiver, c.handler):

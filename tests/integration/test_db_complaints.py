@@ -282,6 +282,7 @@ def test_not_valid_with_sign_off_then_reopened_by_the_customer(site):
     with pytest.raises(DomainError) as info:
         act(e, number, DESK, "sign_off_invalid", t + 2 * H, reply="抱歉")
     assert info.value.key == "err.signoff_role"
+    assert store.load(e, number).invalid_proposed_by == "chen"   # stored: the sign-off rule needs it later
     c = act(e, number, MANAGER, "sign_off_invalid", t + 2 * H, reply="已协助您联系消协，感谢理解。")
     assert (c.stage, c.valid, c.signoff_by) == (Stage.FEEDBACK, False, "zhou")
     c = act(e, number, DESK, "feedback", t + 3 * H, confirmed=False, note="客户坚持要求处理")

@@ -281,6 +281,24 @@ def test_signed_off_not_valid_goes_to_feedback(actor):
     assert (event.action, event.stage_from, event.stage_to) == ("sign_off_invalid", Stage.JUDGE, Stage.FEEDBACK)
 
 
+def test_a_manager_cannot_sign_off_their_own_not_valid():
+    # The seed's story: a manager alone decided a vanished salon was "not our business".
+    c, _ = wf.propose_invalid(new(), MANAGER, T0 + H, **DATA["propose_invalid"])
+    assert c.invalid_proposed_by == MANAGER.username
+    assert "sign_off_invalid" not in wf.allowed_actions(c, MANAGER)
+    error = refused(PermissionDenied, wf.sign_off_invalid, c, MANAGER, T0 + 2 * H, **DATA["sign_off_invalid"])
+    assert error.key == "err.signoff_self"
+    assert "sign_off_invalid" in wf.allowed_actions(c, ADMIN)
+    c, _ = wf.sign_off_invalid(c, ADMIN, T0 + 2 * H, **DATA["sign_off_invalid"])
+    assert c.signoff_by == ADMIN.username
+
+
+def test_a_manager_who_received_the_complaint_cannot_sign_off_either():
+    c, _ = wf.propose_invalid(new(receiver=MANAGER), ADMIN, T0 + H, **DATA["propose_invalid"])
+    error = refused(PermissionDenied, wf.sign_off_invalid, c, MANAGER, T0 + 2 * H, **DATA["sign_off_invalid"])
+    assert error.key == "err.signoff_self"
+
+
 def not_valid_at_feedback() -> Complaint:
     c, _ = wf.propose_invalid(new(), DESK, T0 + H, **DATA["propose_invalid"])
     c, _ = wf.sign_off_invalid(c, MANAGER, T0 + 2 * H, **DATA["sign_off_invalid"])
