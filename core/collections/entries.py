@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.collections.dunning import Outcome, Step
-from core.collections.money import parse_yuan
+from core.collections.money import MAX_CENTS, parse_yuan
 from core.errors import ValidationError
 from core.importing.units import RowError
 from core.org.rules import normalise_text, parse_room_no
@@ -25,6 +25,18 @@ class PaymentEntry:
     cents: int
     paid_on: date
     method: str
+
+    def __post_init__(self):
+        # The store allocates whatever it is given: an entry built by hand (a script, an import of
+        # tomorrow) must hold the same promises as one from validate_payment.
+        if isinstance(self.cents, bool) or not isinstance(self.cents, int) or self.cents <= 0:
+            raise ValidationError("err.money_positive", field="amount")
+        if self.cents > MAX_CENTS:
+            raise ValidationError("err.money_too_big", field="amount")
+        if not self.receipt_no:
+            raise ValidationError("err.required", field="receipt_no")
+        if self.method not in METHODS:
+            raise ValidationError("err.required", field="method")
 
 
 def validate_receipt(value: object) -> str:

@@ -155,6 +155,9 @@ def judge_valid(c, actor, now, category: Category | None = None, config=clock.DE
     changes = {"valid": True}
     if category is not None and Category(category) != c.category:
         changes["category"] = Category(category)
+        # The overall limit follows the corrected category too: a leak judged to be a safety
+        # matter is due within the safety limit from when it was received, not in five working days.
+        changes["due_at"] = clock.overall_deadline(changes["category"], c.received_at, config)
     return _step(c, actor, now, "judge_valid", Stage.INVESTIGATE, config, **changes)
 
 

@@ -517,3 +517,15 @@ def test_bills_file_rows():
                                                 (5, "err.item_unknown"), (6, "err.bill_exists"),
                                                 (7, "err.bill_exists")]
     assert [(r.room_no, r.period, r.item, r.cents) for r in rows] == [("3-1906", "2025-05", "property", 23270)]
+
+
+@pytest.mark.parametrize("cents, receipt, method, key", [
+    (0, "R1", "cash", "err.money_positive"), (-500, "R1", "cash", "err.money_positive"),
+    (12.5, "R1", "cash", "err.money_positive"), (True, "R1", "cash", "err.money_positive"),
+    (10**15, "R1", "cash", "err.money_too_big"), (500, "", "cash", "err.required"),
+    (500, "R1", "bitcoin", "err.required")])
+def test_a_payment_entry_built_by_hand_keeps_the_same_promises(cents, receipt, method, key):
+    # record_payment allocates whatever entry it gets: a negative one would raise a bill's debt.
+    with pytest.raises(ValidationError) as info:
+        PaymentEntry("3-1906", receipt, cents, date(2025, 6, 1), method)
+    assert info.value.key == key

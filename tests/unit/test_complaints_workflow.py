@@ -151,6 +151,8 @@ def test_judging_may_correct_the_category_and_its_clock():
     c, event = wf.judge_valid(c, DESK, T0 + H, category=Category.SECURITY)
     assert c.category == Category.SECURITY and event.detail["category"] == "security"
     assert c.stage_deadline == T0 + 3 * H                   # urgent: 2 hours, round the clock
+    assert c.due_at == wf.clock.overall_deadline(Category.SECURITY, c.received_at)
+    assert c.due_at < new().due_at                           # sooner than the repair's five working days
 
 
 def test_event_details_are_plain_values_for_the_timeline():
