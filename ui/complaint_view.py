@@ -6,6 +6,8 @@ import streamlit as st
 
 from core.complaints.model import Complaint
 from db import complaint_views
+from db.engine import database_url
+from ui import store
 from ui.fmt import local
 from ui.i18n import t
 from ui.widgets import field
@@ -29,7 +31,7 @@ def show_facts(c: Complaint, place: dict) -> None:
     left, mid, right = st.columns(3)
     field(t("field.received_at"), local(c.received_at), left)
     field(t("field.channel"), t(f"channel.{c.channel.value}"), left)
-    field(t("col.receiver"), c.receiver, left)
+    field(t("col.receiver"), store.person(database_url(), c.receiver), left)
     field(t("field.unit"), " ".join(str(v) for v in (place.get("project"), place.get("room_no")) if v), mid)
     field(t("field.place"), c.place, mid)
     field(t("field.complainant"), c.complainant, mid)
@@ -47,7 +49,7 @@ def show_facts(c: Complaint, place: dict) -> None:
         field(t(f"field.{name}"), value, cols[i % 2])
     if c.callbacks:
         st.caption(t("detail.callbacks"))
-        st.dataframe(pd.DataFrame([{t("col.at"): local(cb.at), t("col.by"): cb.by, t("col.reached"): cb.reached,
+        st.dataframe(pd.DataFrame([{t("col.at"): local(cb.at), t("col.by"): store.person(database_url(), cb.by), t("col.reached"): cb.reached,
                                     t("col.satisfaction"): cb.satisfaction, t("col.comment"): cb.comment}
                                    for cb in c.callbacks]), hide_index=True, width="stretch")
 
@@ -59,7 +61,7 @@ def show_timeline(engine, c: Complaint) -> None:
         return
     shown = pd.DataFrame({
         t("col.at"): events["at"].map(local),
-        t("col.actor"): events["actor"],
+        t("col.actor"): events["actor"].map(lambda u: store.person(database_url(), u)),
         t("col.action"): events["action"].map(lambda a: t(f"action.{a}")),
         t("col.stage"): events["stage_to"].map(lambda s: t(f"stage.{s}") if s else ""),
     })

@@ -8,7 +8,7 @@ from datetime import timedelta
 import streamlit as st
 
 from core.collections.rates import PeriodSums, current_rate
-from db import collections, complaint_views, movein, org
+from db import collections, complaint_views, movein, org, users
 from db.engine import database_url, make_engine
 from db.migrate import upgrade
 from db.models import utcnow
@@ -43,6 +43,21 @@ def projects(url: str, project_ids: tuple[int, ...] | None):
 @st.cache_data(ttl=300, show_spinner=False)
 def buildings(url: str, project_ids):
     return org.list_buildings(_engine_for(url), project_ids)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def staff_names(url: str) -> dict[str, str]:
+    """username -> display name, to show people rather than login names."""
+    staff = users.list_users(_engine_for(url))
+    return dict(zip(staff["username"], staff["display_name"]))
+
+
+def person(url: str, username: str | None) -> str:
+    """'陈客服 (frontdesk)'; a name typed by hand (a trade's handler) is shown as typed."""
+    if not username:
+        return ""
+    name = staff_names(url).get(username)
+    return f"{name} ({username})" if name else username
 
 
 # ---------------------------------------------------------------- complaints

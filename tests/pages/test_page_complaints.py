@@ -15,7 +15,7 @@ from core.complaints.clock import CHINA
 from core.complaints.model import Stage
 from core.complaints.workflow import Actor, allowed_actions
 from core.i18n import translate
-from db import complaint_views, complaints
+from db import complaint_views, complaints, users
 from db.models import ComplaintRow, Unit, utcnow
 from page_helpers import APP, ROLES, TIMEOUT, current_user
 from ui.widgets import md_plain
@@ -256,6 +256,10 @@ def test_judging_valid_moves_the_stage_in_the_store(page_db, rooms):
     assert not at.warning  # the page follows its own save: no conflict
     timeline = at.dataframe[-1].value
     assert t("action.judge_valid") in timeline[t("col.action")].tolist()
+    # People by name, not login: the receiver and whoever acted on the timeline.
+    desk = users.get_account(page_db.engine, "frontdesk").display_name
+    assert f"{desk} (frontdesk)" in [x.value for x in at.text]
+    assert set(timeline[t("col.actor")]) == {f"{desk} (frontdesk)"}
 
 
 def test_stale_version_is_refused_and_writes_nothing(page_db, rooms):
