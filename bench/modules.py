@@ -95,6 +95,41 @@ def build(url: str, units: int, months: int, cases: int) -> None:
     engine.dispose()
 
 
+def fill_movein_day(engine, target: int = 150) -> int:
+    """Today becomes a weekend peak: appointments of later days are moved to today until `target`
+    households can be in the hall, then checked in and walked part-way through the stations with
+    the real writes the tablets use. Returns the households in the flow."""
+    from sqlalchemy import func, select, update
+
+    from core.complaints.clock import CHINA
+    from db import movein
+    from db.movein_models import MoveinAppointment as A, MoveinBatch
+
+    today = datetime.now(CHINA).date()
+    in_flow = (A.day == today, A.arrived_at.is_not(None), A.finished_at.is_(None))
+    with engine.begin() as conn:
+        batch_id, stations = conn.execute(select(MoveinBatch.id, MoveinBatch.stations).order_by(MoveinBatch.id)).first()
+        have = conn.scalar(select(func.count()).where(A.batch_id == batch_id, *in_flow))
+        if have >= target:
+            return have
+        waiting = conn.scalars(select(A.id).where(A.batch_id == batch_id, A.day == today, A.arrived_at.is_(None),
+                                                  A.no_show.is_(False))).all()
+        need = target - have - len(waiting)
+        if need > 0:
+            later = conn.scalars(select(A.id).where(A.batch_id == batch_id, A.day > today, A.arrived_at.is_(None))
+                                 .order_by(A.day, A.id).limit(need)).all()
+            conn.execute(update(A).where(A.id.in_(later)).values(day=today, slot_hour=10))
+            waiting = list(waiting) + list(later)
+    rng = random.Random(5)
+    codes = [s["code"] for s in stations]
+    for appt_id in waiting[:target - have]:
+        movein.check_in(engine, "bench", batch_id, appt_id)
+        for code in codes[:rng.randint(0, len(codes) - 1)]:   # never the last: still in the hall
+            movein.advance(engine, "bench", batch_id, appt_id, code)
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).where(A.batch_id == batch_id, *in_flow))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--units", type=int, default=100_000)
@@ -117,15 +152,13 @@ def main() -> None:
     from db import cases, collections, movein
     from db.collection_models import Bill
     from db.engine import make_engine
-    from db.movein_models import MoveinAppointment
     from ui.session import CurrentUser
 
     engine = make_engine(url)
+    in_flow = fill_movein_day(engine)
     with engine.connect() as conn:
         bills = conn.scalar(select(func.count()).select_from(Bill))
         today = datetime.now(CHINA).date()
-        in_flow = conn.scalar(select(func.count()).select_from(MoveinAppointment).where(
-            MoveinAppointment.arrived_at.is_not(None), MoveinAppointment.finished_at.is_(None)))
     print(f"bill rows: {bills:,}; move-in households in the flow now: {in_flow}")
     rows = []
     settings = BatchSettings(start=date(2026, 12, 4)).validate()
