@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
 import pytest
@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from browser_actions import (button, choose_in_multiselect, choose_in_select, chosen_in_multiselect, form_with, main,
                              metric_value, pick_radio, select_value, settle, snap, stage_shown, textbox, wait_text,
                              wait_until)
-from browser_helpers import (MAIN, assert_clean, assert_no_sideways_scroll, main_text, open_url, wait_idle)
+from browser_helpers import (MAIN, assert_clean, assert_no_sideways_scroll, main_text, open_url, wait_idle,
+                             wait_painted)
 from core.complaints.clock import CHINA
 from core.i18n import translate as t
 
@@ -305,6 +306,97 @@ def test_collections_payment_lowers_arrears_and_a_double_tap_records_once(server
     assert len(final) == len(before) + 2, final
     assert [p for p in final if p.receipt_no == second] == [(second, 1000)]
     assert metric_value(page, t("ledger.col.owed")) == yuan(owed - part - 1000)
+
+
+def _owed_up_to(engine, project_id: int, period: str) -> tuple[int, str, int]:
+    """A unit of the project with arrears on bills of `period` or earlier, not paid by a browser test yet."""
+    from db.collection_models import Bill, Payment
+    from db.models import Unit
+
+    owed = func.sum(Bill.amount_cents - Bill.paid_cents - Bill.waived_cents)
+    with engine.connect() as conn:
+        paid_here = select(Payment.unit_id).where(Payment.receipt_no.like("BW-%"))
+        row = conn.execute(select(Unit.id, Unit.room_no, owed.label("owed")).join(Bill, Bill.unit_id == Unit.id)
+                           .where(Unit.project_id == project_id, Unit.id.not_in(paid_here), Bill.period <= period)
+                           .group_by(Unit.id, Unit.room_no).having(owed > 20_000).order_by(Unit.id.desc())).first()
+    assert row is not None, f"no unit with arrears up to {period}"
+    return row.id, row.room_no, int(row.owed)
+
+
+def _exported_row(page, tmp_path, project: str, name: str) -> dict:
+    """The manager's Excel export of the project table, the row of `project`."""
+    import pandas as pd
+
+    export = main(page).locator(".st-key-coll_export button")
+    export.wait_for()
+    wait_painted(page)   # the table is drawn: the button belongs to this run, not the one before
+    with page.expect_download() as info:
+        export.click()
+    path = tmp_path / f"{name}.xlsx"
+    info.value.save_as(path)
+    table = pd.read_excel(path, dtype=str)
+    row = table[table[t("coll.col.project")] == project]
+    assert len(row) == 1, table.head()
+    return row.iloc[0].to_dict()
+
+
+def _cents(text: str) -> int:
+    return round(float(str(text).replace(",", "")) * 100)
+
+
+def test_a_backdated_payment_shows_in_last_months_exported_figures(server, browser_db, new_page, signed_in_state,
+                                                                    engine, tmp_path):
+    from core.collections.money import yuan
+    from db.models import Project
+
+    with engine.connect() as conn:
+        project = conn.scalar(select(Project.name).where(Project.id == browser_db.batch_project))
+    today = datetime.now(CHINA).date()
+    last_month = (today.replace(day=1) - timedelta(days=1))
+    period = f"{last_month:%Y-%m}"
+    boss = new_page(storage_state=signed_in_state("manager"))
+    open_url(boss, server.base_url + "/collections")
+    assert select_value(boss, t("coll.period")) == period          # the last complete month comes first
+    before = _exported_row(boss, tmp_path, project, "before")
+
+    unit_id, room_no, owed = _owed_up_to(engine, browser_db.batch_project, period)
+    amount = owed // 2
+    desk = new_page(storage_state=signed_in_state("frontdesk"))
+    open_url(desk, server.base_url + "/units")
+    search = textbox(desk, t("units.search"))
+    search.fill(room_no)
+    search.press("Enter")
+    settle(desk)
+    wait_text(desk, t("ledger.title"), where="unit ledger")
+    form = form_with(desk, t("ledger.record_payment"))
+    textbox(desk, t("field.amount"), form).fill(f"{amount / 100:.2f}")
+    receipt = "BW-" + uuid.uuid4().hex[:10].upper()
+    textbox(desk, t("field.receipt_no"), form).fill(receipt)
+    # The receipt is from the 20th of last month: typed into the date field's year, month and day parts.
+    paid_on = last_month.replace(day=20)
+    label = t("field.paid_on")
+    for part, value in (("year", f"{paid_on:%Y}"), ("month", f"{paid_on:%m}"), ("day", f"{paid_on:%d}")):
+        segment = form.get_by_role("spinbutton", name=f"{part}, {label}", exact=True)
+        segment.focus()   # focus, not click: a click opens the calendar over the submit button
+        segment.press_sequentially(value)
+    desk.keyboard.press("Escape")
+    assert [int(form.get_by_role("spinbutton", name=f"{p}, {label}", exact=True).get_attribute("aria-valuenow"))
+            for p in ("year", "month", "day")] == [paid_on.year, paid_on.month, paid_on.day]
+    button(desk, t("ledger.record_payment"), form).click()
+    settle(desk)
+    wait_text(desk, t("ledger.saved", receipt=receipt), where="backdated payment saved")
+    assert_clean(desk, "backdated payment saved")
+
+    open_url(boss, server.base_url + "/collections")   # the manager looks again
+    after = _exported_row(boss, tmp_path, project, "after")
+    # Oldest bills first, all of them of last month or before: last month's collected (its own
+    # bills) and recovered (older ones) together rise by exactly the payment.
+    gained = sum(_cents(after[t(f"coll.col.{c}")]) - _cents(before[t(f"coll.col.{c}")]) for c in ("collected", "recovered"))
+    assert gained == amount, (before, after, yuan(amount))
+    assert after[t("coll.col.billed")] == before[t("coll.col.billed")]
+    assert (after[t("coll.col.current")], after[t("coll.col.recovery")]) != \
+           (before[t("coll.col.current")], before[t("coll.col.recovery")]), "a rate did not move"
+    snap(boss, "flow_collections_4_backdated")
 
 
 # ---------------------------------------------------------------- cases and training
