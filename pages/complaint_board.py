@@ -5,11 +5,10 @@ from ui.guard import require
 
 user = require("complaint_board")
 
-from core.complaints import clock  # noqa: E402
 from core.complaints.model import OPEN_STAGES, Category  # noqa: E402
 from db.engine import database_url  # noqa: E402
 from ui import store  # noqa: E402
-from ui.board import stage_column, escalation_list  # noqa: E402
+from ui.board import cards_by_stage, escalation_list, stage_column  # noqa: E402
 from ui.fmt import local  # noqa: E402
 from ui.i18n import t  # noqa: E402
 
@@ -40,14 +39,13 @@ def live_board():
     if tickets.empty:
         st.info(t("board.empty"))
         return
-    tickets["light"] = [clock.light(r.stage_started_at, r.stage_deadline, now, r.paused_since).value
-                        for r in tickets.itertuples()]
+    by_stage = cards_by_stage(tickets, now)
     # Four stages a row on the wall screen; two at a desk, where a 1024 px screen also holds the menu.
     per_row = 4 if wall else 2
     for row_stages in (OPEN_STAGES[i:i + per_row] for i in range(0, len(OPEN_STAGES), per_row)):
         for col, stage in zip(st.columns(len(row_stages)), row_stages):
             with col:
-                stage_column(stage, tickets[tickets["stage"] == stage.value], big=wall)
+                stage_column(stage, by_stage.get(stage.value, []), big=wall)
 
 
 live_board()
