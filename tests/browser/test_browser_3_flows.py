@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func, select
 
 from browser_actions import (button, choose_in_multiselect, choose_in_select, chosen_in_multiselect, form_with, main,
@@ -219,7 +220,9 @@ def test_movein_household_from_check_in_to_keys(server, browser_db, new_page, si
 
 # ---------------------------------------------------------------- collections
 
-def _unit_with_arrears(engine, project_id: int) -> tuple[int, str, int]:
+def _unit_with_arrears(engine, project_id: int, up_to: str = "9999-12") -> tuple[int, str, int]:
+    """A unit of the project owing over 200 yuan on bills of periods up to `up_to`, not paid by a
+    browser test yet (so each test, and each run on the same store, has its own)."""
     from db.collection_models import Bill, Payment
     from db.models import Unit
 
@@ -227,10 +230,22 @@ def _unit_with_arrears(engine, project_id: int) -> tuple[int, str, int]:
     with engine.connect() as conn:
         paid_here = select(Payment.unit_id).where(Payment.receipt_no.like("BW-%"))   # by an earlier run
         row = conn.execute(select(Unit.id, Unit.room_no, owed.label("owed")).join(Bill, Bill.unit_id == Unit.id)
-                           .where(Unit.project_id == project_id, Unit.id.not_in(paid_here))
+                           .where(Unit.project_id == project_id, Unit.id.not_in(paid_here), Bill.period <= up_to)
                            .group_by(Unit.id, Unit.room_no).having(owed > 20_000).order_by(Unit.id)).first()
-    assert row is not None, "no unit with arrears in the front desk's project"
+    assert row is not None, f"no unit with arrears up to {up_to} in the front desk's project"
     return row.id, row.room_no, int(row.owed)
+
+
+def _desk_on_ledger(new_page, signed_in_state, server, room_no: str):
+    """The front desk finds the unit on /units: its record and fee ledger."""
+    page = new_page(storage_state=signed_in_state("frontdesk"))
+    open_url(page, server.base_url + "/units")
+    search = textbox(page, t("units.search"))
+    search.fill(room_no)
+    search.press("Enter")
+    settle(page)
+    wait_text(page, t("ledger.title"), where="unit ledger")
+    return page
 
 
 def _payments(engine, unit_id: int) -> list:
@@ -258,13 +273,7 @@ def test_collections_payment_lowers_arrears_and_a_double_tap_records_once(server
 
     unit_id, room_no, owed = _unit_with_arrears(engine, browser_db.batch_project)
     before = _payments(engine, unit_id)
-    page = new_page(storage_state=signed_in_state("frontdesk"))
-    open_url(page, server.base_url + "/units")
-    search = textbox(page, t("units.search"))
-    search.fill(room_no)
-    search.press("Enter")
-    settle(page)
-    wait_text(page, t("ledger.title"), where="unit ledger")
+    page = _desk_on_ledger(new_page, signed_in_state, server, room_no)
     assert f"{t('units.record')} · " in main_text(page) and room_no in main_text(page)
     assert metric_value(page, t("ledger.col.owed")) == yuan(owed)
     snap(page, "flow_collections_1_ledger")
@@ -308,32 +317,23 @@ def test_collections_payment_lowers_arrears_and_a_double_tap_records_once(server
     assert metric_value(page, t("ledger.col.owed")) == yuan(owed - part - 1000)
 
 
-def _owed_up_to(engine, project_id: int, period: str) -> tuple[int, str, int]:
-    """A unit of the project with arrears on bills of `period` or earlier, not paid by a browser test yet."""
-    from db.collection_models import Bill, Payment
-    from db.models import Unit
-
-    owed = func.sum(Bill.amount_cents - Bill.paid_cents - Bill.waived_cents)
-    with engine.connect() as conn:
-        paid_here = select(Payment.unit_id).where(Payment.receipt_no.like("BW-%"))
-        row = conn.execute(select(Unit.id, Unit.room_no, owed.label("owed")).join(Bill, Bill.unit_id == Unit.id)
-                           .where(Unit.project_id == project_id, Unit.id.not_in(paid_here), Bill.period <= period)
-                           .group_by(Unit.id, Unit.room_no).having(owed > 20_000).order_by(Unit.id.desc())).first()
-    assert row is not None, f"no unit with arrears up to {period}"
-    return row.id, row.room_no, int(row.owed)
-
-
 def _exported_row(page, tmp_path, project: str, name: str) -> dict:
     """The manager's Excel export of the project table, the row of `project`."""
     import pandas as pd
 
     export = main(page).locator(".st-key-coll_export button")
-    export.wait_for()
-    wait_painted(page)   # the table is drawn: the button belongs to this run, not the one before
-    with page.expect_download() as info:
-        export.click()
     path = tmp_path / f"{name}.xlsx"
-    info.value.save_as(path)
+    for attempt in range(3):   # a click landing while a rerun replaces the button is lost: click again
+        export.wait_for()
+        wait_idle(page)
+        wait_painted(page)
+        try:
+            with page.expect_download(timeout=20_000) as info:
+                export.click()
+            info.value.save_as(path)
+            break
+        except PlaywrightTimeout:
+            assert attempt < 2, "the Excel export never downloaded"
     table = pd.read_excel(path, dtype=str)
     row = table[table[t("coll.col.project")] == project]
     assert len(row) == 1, table.head()
@@ -359,15 +359,9 @@ def test_a_backdated_payment_shows_in_last_months_exported_figures(server, brows
     assert select_value(boss, t("coll.period")) == period          # the last complete month comes first
     before = _exported_row(boss, tmp_path, project, "before")
 
-    unit_id, room_no, owed = _owed_up_to(engine, browser_db.batch_project, period)
+    unit_id, room_no, owed = _unit_with_arrears(engine, browser_db.batch_project, up_to=period)
     amount = owed // 2
-    desk = new_page(storage_state=signed_in_state("frontdesk"))
-    open_url(desk, server.base_url + "/units")
-    search = textbox(desk, t("units.search"))
-    search.fill(room_no)
-    search.press("Enter")
-    settle(desk)
-    wait_text(desk, t("ledger.title"), where="unit ledger")
+    desk = _desk_on_ledger(new_page, signed_in_state, server, room_no)
     form = form_with(desk, t("ledger.record_payment"))
     textbox(desk, t("field.amount"), form).fill(f"{amount / 100:.2f}")
     receipt = "BW-" + uuid.uuid4().hex[:10].upper()
