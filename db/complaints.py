@@ -17,8 +17,8 @@ from db.models import (ComplaintCallbackRow, ComplaintEventRow, ComplaintRow, Pr
 from db.uow import UnitOfWork
 
 _SCALARS = ("number", "received_at", "complainant", "phone", "unit_id", "place", "content", "receiver",
-            "relayed_by", "subject", "valid", "invalid_reason", "invalid_proposed_by", "signoff_by", "reply", "cause", "department",
-            "handler", "agreed_steps", "agreed_at", "implementation", "customer_confirmed",
+            "relayed_by", "subject", "valid", "invalid_reason", "invalid_proposed_by", "signoff_by", "reply",
+            "cause", "department", "handler", "agreed_steps", "agreed_at", "implementation", "customer_confirmed",
             "callback_attempts", "root_cause", "prevention", "escalation_acknowledged_by", "repeat_of",
             "repeat_count", "reopened", "stage_started_at", "stage_deadline", "due_at", "paused_since",
             "closed_at", "version")
