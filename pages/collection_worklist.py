@@ -22,7 +22,8 @@ SHOWN = 300  # rows drawn on screen; the Excel export has them all
 today = datetime.now(CHINA).date()
 st.title(t("page.collection_worklist"))
 st.caption(t("work.today", date=today))
-work, collectors = store.collection_worklist(database_url(), user.project_ids, today)
+with st.spinner(t("loading.figures")):   # the ladder for every unit in scope, when not cached
+    work, collectors = store.collection_worklist(database_url(), user.project_ids, today)
 if work.empty:
     st.info(t("work.empty"))
     st.stop()

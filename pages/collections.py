@@ -22,7 +22,9 @@ st.title(t("page.collections"))
 today = datetime.now(CHINA).date()
 periods = [period_of(add_months(today.replace(day=1), -i)) for i in range(1, 25)]  # complete months, newest first
 period = st.selectbox(t("coll.period"), periods, key="coll_period")
-sums, trend, aging, prepaid = store.collection_figures(database_url(), user.project_ids, period, periods[-1], today)
+with st.spinner(t("loading.figures")):   # a cold cache sums millions of rows: a second or two
+    sums, trend, aging, prepaid = store.collection_figures(database_url(), user.project_ids, period, periods[-1],
+                                                           today)
 if sums["billed"].sum() == 0:
     st.info(t("coll.empty"))
     st.stop()

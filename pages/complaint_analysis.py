@@ -26,7 +26,8 @@ start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked els
 since = datetime.combine(start, time(0), CHINA)
 until = datetime.combine(end + timedelta(days=1), time(0), CHINA)
 
-frame = store.complaint_analysis(url, user.project_ids, since, until, by)
+with st.spinner(t("loading.figures")):
+    frame = store.complaint_analysis(url, user.project_ids, since, until, by)
 if frame.empty:
     st.info(t("analysis.empty"))
     st.stop()
