@@ -28,7 +28,9 @@ if work.empty:
     st.info(t("work.empty"))
     st.stop()
 work = work.copy()
-work["staff"] = [assign_collector(p, b, collectors) or "—" for p, b in zip(work["project"], work["building"])]
+where = list(zip(work["project"], work["building"]))
+staff_of = {pb: assign_collector(*pb, collectors) or "—" for pb in set(where)}   # per building, not per row
+work["staff"] = [staff_of[pb] for pb in where]
 if not sees_full_phone(user.role):
     work["phone"] = work["phone"].map(mask_phone)
 

@@ -12,24 +12,28 @@ from ui import store
 from ui.i18n import error_text, t
 
 
-def _words(codes: str, prefix: str) -> str:
-    return "、".join(t(f"{prefix}.{c}") for c in codes.split(",") if c)
+def _words(codes: pd.Series, prefix: str) -> pd.Series:
+    """'notice,phone' -> '催缴通知、电话提醒': each distinct combination translated once (a worklist
+    has tens of thousands of rows but a handful of combinations)."""
+    names = {v: "、".join(t(f"{prefix}.{c}") for c in v.split(",") if c) for v in codes.unique()}
+    return codes.map(names)
 
 
 def work_table(work: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         t("work.col.project"): work["project"], t("work.col.building"): work["building"],
         t("work.col.room"): work["room_no"], t("work.col.owner"): work["owner"], t("work.col.phone"): work["phone"],
-        t("work.col.steps"): work["steps"].map(lambda s: _words(s, "step")),
-        t("work.col.expires"): work["expires"], t("work.col.paused"): work["paused_by"].map(lambda s: _words(s, "pause")),
+        t("work.col.steps"): _words(work["steps"], "step"),
+        t("work.col.expires"): work["expires"], t("work.col.paused"): _words(work["paused_by"], "pause"),
         t("work.col.arrears"): work["arrears"].map(yuan), t("work.col.months"): work["months"],
         t("work.col.staff"): work["staff"]})
 
 
 def record_action_form(user, work: pd.DataFrame, today) -> None:
     st.subheader(t("work.record"))
-    units = {int(r.unit_id): f"{r.project} {r.room_no}" + (f" · {r.owner}" if isinstance(r.owner, str) else "")
-             for r in work.itertuples()}
+    owner = work["owner"].where(work["owner"].map(lambda o: isinstance(o, str)), None)
+    labels = work["project"] + " " + work["room_no"] + (" · " + owner).fillna("")
+    units = dict(zip(work["unit_id"].astype(int), labels))
     with st.form("record_action", clear_on_submit=True):
         unit_id = st.selectbox(t("work.unit"), list(units), format_func=units.get)
         c1, c2 = st.columns(2)
