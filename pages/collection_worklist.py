@@ -9,7 +9,6 @@ from ui.guard import require
 user = require("collection_worklist")
 
 from core.auth.roles import sees_full_phone  # noqa: E402
-from core.collections.dunning import assign_collector  # noqa: E402
 from core.complaints.clock import CHINA  # noqa: E402
 from core.org.rules import mask_phone  # noqa: E402
 from db.engine import database_url  # noqa: E402
@@ -23,16 +22,12 @@ today = datetime.now(CHINA).date()
 st.title(t("page.collection_worklist"))
 st.caption(t("work.today", date=today))
 with st.spinner(t("loading.figures")):   # the ladder for every unit in scope, when not cached
-    work, collectors = store.collection_worklist(database_url(), user.project_ids, today)
+    work = store.collection_worklist(database_url(), user.project_ids, today)
 if work.empty:
     st.info(t("work.empty"))
     st.stop()
-work = work.copy()
-where = list(zip(work["project"], work["building"]))
-staff_of = {pb: assign_collector(*pb, collectors) or "—" for pb in set(where)}   # per building, not per row
-work["staff"] = [staff_of[pb] for pb in where]
 if not sees_full_phone(user.role):
-    work["phone"] = work["phone"].map(mask_phone)
+    work = work.assign(phone=work["phone"].map(mask_phone))   # a copy: the cached frame stays whole
 
 warnings = work[work["warning"]]
 if not warnings.empty:

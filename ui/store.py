@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import streamlit as st
 
+from core.collections.dunning import assign_collector
 from core.collections.rates import PeriodSums, current_rate
 from db import collections, complaint_views, movein, org, users
 from db.engine import database_url, make_engine
@@ -121,8 +122,13 @@ def collection_trend(url: str, project_ids, first: str, last: str):
 
 @st.cache_data(ttl=120, show_spinner=False)
 def collection_worklist(url: str, project_ids, today):
+    """The ladder's work for today, each row with the collector of its building (made once per
+    cache, not on every click of every user)."""
     engine = _engine_for(url)
-    return collections.worklist(engine, today, project_ids), collections.collectors(engine, project_ids)
+    work, collectors = collections.worklist(engine, today, project_ids), collections.collectors(engine, project_ids)
+    where = list(zip(work["project"], work["building"]))
+    staff_of = {pb: assign_collector(*pb, collectors) or "—" for pb in set(where)}
+    return work.assign(staff=[staff_of[pb] for pb in where])
 
 
 @st.cache_data(ttl=300, show_spinner=False)

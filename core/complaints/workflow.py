@@ -136,6 +136,11 @@ def _require_stage(c: Complaint, *stages: Stage) -> None:
         raise DomainError("err.wrong_stage", stage=c.stage.value)
 
 
+def _independent_of(c: Complaint, actor: Actor) -> bool:
+    """Neither proposed "not valid" nor received the ticket: nobody decides "not our business" alone."""
+    return actor.username not in (c.invalid_proposed_by, c.receiver)
+
+
 def _require_owner(c: Complaint, actor: Actor) -> None:
     if not _owns(c, actor):
         raise PermissionDenied("err.not_owner", receiver=c.receiver)
@@ -177,8 +182,8 @@ def sign_off_invalid(c, actor, now, reply: str, config=clock.DEFAULT_CLOCKS):
         raise DomainError("err.no_invalid_reason")
     if not _is_manager(actor):
         raise PermissionDenied("err.signoff_role")
-    if actor.username in (c.invalid_proposed_by, c.receiver):
-        raise PermissionDenied("err.signoff_self")   # nobody decides "not our business" alone
+    if not _independent_of(c, actor):
+        raise PermissionDenied("err.signoff_self")
     reply = _text(reply, "reply", max_len=1000)
     return _step(c, actor, now, "sign_off_invalid", Stage.FEEDBACK, config,
                  valid=False, signoff_by=actor.username, reply=reply)
@@ -374,7 +379,7 @@ def allowed_actions(c: Complaint, actor: Actor) -> list[str]:
     out: list[str] = []
     for name in STAGE_ACTIONS.get(c.stage, ()):
         if name == "sign_off_invalid":
-            if _is_manager(actor) and c.invalid_reason and actor.username not in (c.invalid_proposed_by, c.receiver):
+            if _is_manager(actor) and c.invalid_reason and _independent_of(c, actor):
                 out.append(name)
         elif name == "callback":
             if actor.username not in (c.receiver, c.handler):
