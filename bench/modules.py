@@ -13,7 +13,7 @@ import os
 import random
 import statistics
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +101,7 @@ def fill_movein_day(engine, target: int = 150) -> int:
     the real writes the tablets use. Returns the households in the flow."""
     from sqlalchemy import func, select, update
 
-    from core.complaints.clock import CHINA
+    from core.clock import CHINA
     from db import movein
     from db.movein_models import MoveinAppointment as A, MoveinBatch
 
@@ -146,10 +146,10 @@ def main() -> None:
     from sqlalchemy import func, select
     from streamlit.testing.v1 import AppTest
 
-    from core.complaints.clock import CHINA
+    from core.clock import CHINA
     from core.movein.forecast import forecast, recommend_batch
     from core.movein.model import BatchSettings, households_per_day
-    from db import cases, collections, movein
+    from db import cases, collections
     from db.collection_models import Bill
     from db.engine import make_engine
     from ui.session import CurrentUser

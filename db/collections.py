@@ -9,6 +9,7 @@ from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from core.clock import local_today
 from core.collections import dunning
 from core.collections.entries import PaymentEntry, validate_action
 from core.collections.ledger import OpenBill, allocate
@@ -106,7 +107,7 @@ def _allocate_payment(s, unit_id: int, project_id: int, entry: PaymentEntry, act
 def record_action(engine: Engine, actor: str, unit_id: int, step: str, outcome: str, taken_on: date | None,
                   promised_on: date | None = None, note: str = "", delivered: bool = False,
                   today: date | None = None) -> int:
-    entry = validate_action(step, outcome, taken_on, promised_on, note, today or date.today())
+    entry = validate_action(step, outcome, taken_on, promised_on, note, today or local_today())
     with UnitOfWork(engine, actor=actor) as uow:
         unit = uow.session.get(Unit, unit_id)
         if unit is None:

@@ -1,14 +1,14 @@
 """Complaints in the store: register, act (with a version check), read for the board and history."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from core.complaints import workflow
-from core.complaints.clock import CHINA
+from core.clock import CHINA
 from core.complaints.model import (Callback, Category, Channel, Complaint, Escalation, Event, PauseReason,
                                    RedLine, Stage, Want)
 from core.complaints.workflow import Actor, Earlier

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from db import users
 from db.engine import make_engine
 from db.models import Building, Owner, Project, Unit
+from core.clock import local_today
 
 DEMO_PASSWORD = "Demo-2026!"
 CITIES = ["长春", "东莞", "广州", "深圳", "成都", "中山", "南昌", "上海", "武汉", "北京", "鞍山", "沈阳", "天津", "大连"]
@@ -148,7 +149,7 @@ def seed_demo(engine: Engine, size: CompanySize | None = None, hash_rounds: int 
 
 def _demo_training(engine: Engine) -> None:
     """One past session, so the training page shows what a record looks like."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from db.case_models import CaseRow
     from db.cases import create_session
@@ -157,7 +158,7 @@ def _demo_training(engine: Engine) -> None:
         ids = list(conn.scalars(select(CaseRow.id).where(CaseRow.slug.in_(
             ["power-cut-front-back-office", "hair-salon-prepaid-cards", "lost-parents-1am"]))))
     if ids:
-        create_session(engine, "trainer", "投诉处理：谁受理谁跟进", date.today() - timedelta(days=14), "trainer",
+        create_session(engine, "trainer", "投诉处理：谁受理谁跟进", local_today() - timedelta(days=14), "trainer",
                        ids, ["frontdesk", "supervisor"], "结合本月两宗重复投诉讨论。")
 
 

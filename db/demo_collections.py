@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from core.collections import dunning
 from core.collections.ledger import period_of
 from core.collections.money import property_fee_cents
-from core.complaints.clock import CHINA
+from core.clock import CHINA
 from db.collection_models import Allocation, Bill, CollectionSettings, DunningAction, Payment, PaymentPlan
 from db.models import Project, Unit, utcnow
 

@@ -15,7 +15,7 @@ from core.complaints.model import Category, Channel, RedLine, Stage, Want
 from core.errors import DomainError
 from db.complaints import _add_events, _write
 from db.demo import fake_name, fake_phone
-from db.models import ComplaintCallbackRow, ComplaintRow, Project, StaffUser, Unit, utcnow
+from db.models import ComplaintCallbackRow, ComplaintRow, StaffUser, Unit, utcnow
 from db.uow import UnitOfWork
 
 # (category, content, cause, root cause, prevention) — our own wording of typical and seed cases.

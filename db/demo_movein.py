@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from core.complaints.clock import CHINA
+from core.clock import CHINA
 from core.movein.model import BatchSettings
 from db import movein
 from db.demo import BATCH_BUILDINGS, BATCH_CITY

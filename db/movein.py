@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import case, func, select, update

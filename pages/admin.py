@@ -5,14 +5,13 @@ from ui.guard import require
 
 user = require("admin")
 
-from datetime import datetime  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
 from core.auth.roles import Role  # noqa: E402
+from core.clock import local_today  # noqa: E402
 from core.errors import DomainError  # noqa: E402
 from core.collections.entries import validate_bill_rows, validate_payment_rows  # noqa: E402
-from core.complaints.clock import CHINA  # noqa: E402
 from core.importing.units import validate_unit_rows  # noqa: E402
 from db import collections, org, users  # noqa: E402
 from db.engine import database_url  # noqa: E402
@@ -80,7 +79,7 @@ with tab_import:
     kind = st.radio(t("admin.import"), ["units", "bills", "payments"], horizontal=True, key="import_kind",
                     format_func=lambda k: t({"units": "admin.import", "bills": "admin.import_bills",
                                              "payments": "admin.import_payments"}[k]))
-    today = datetime.now(CHINA).date()
+    today = local_today()
     if kind == "units":
         import_panel("units", "admin.import_help",
                      lambda raw: validate_unit_rows(raw, org.buildings_of(engine, project_id),

@@ -1,6 +1,5 @@
 """Today's dunning worklist: limitation warnings first, then per staff member; door visits by
 building and floor; record what was done."""
-from datetime import datetime
 
 import streamlit as st
 
@@ -9,7 +8,7 @@ from ui.guard import require
 user = require("collection_worklist")
 
 from core.auth.roles import sees_full_phone  # noqa: E402
-from core.complaints.clock import CHINA  # noqa: E402
+from core.clock import local_today  # noqa: E402
 from core.org.rules import mask_phone  # noqa: E402
 from db.engine import database_url  # noqa: E402
 from ui import store  # noqa: E402
@@ -18,7 +17,7 @@ from ui.export import excel_button  # noqa: E402
 from ui.i18n import t  # noqa: E402
 
 SHOWN = 300  # rows drawn on screen; the Excel export has them all
-today = datetime.now(CHINA).date()
+today = local_today()
 st.title(t("page.collection_worklist"))
 st.caption(t("work.today", date=today))
 with st.spinner(t("loading.figures")):   # the ladder for every unit in scope, when not cached

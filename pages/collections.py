@@ -1,5 +1,4 @@
 """Collection rates by project and city, the trend, and the age of arrears."""
-from datetime import datetime
 
 import streamlit as st
 
@@ -7,10 +6,10 @@ from ui.guard import require
 
 user = require("collections")
 
+from core.clock import local_today  # noqa: E402
 from core.collections.dunning import add_months  # noqa: E402
 from core.collections.ledger import period_of  # noqa: E402
 from core.collections.money import yuan  # noqa: E402
-from core.complaints.clock import CHINA  # noqa: E402
 from db.engine import database_url  # noqa: E402
 from ui import store  # noqa: E402
 from ui.collection_views import (aging_chart, aging_table, by_city, city_chart, project_table,  # noqa: E402
@@ -19,7 +18,7 @@ from ui.export import excel_button  # noqa: E402
 from ui.i18n import t  # noqa: E402
 
 st.title(t("page.collections"))
-today = datetime.now(CHINA).date()
+today = local_today()
 periods = [period_of(add_months(today.replace(day=1), -i)) for i in range(1, 25)]  # complete months, newest first
 period = st.selectbox(t("coll.period"), periods, key="coll_period")
 with st.spinner(t("loading.figures")):   # a cold cache sums millions of rows: a second or two

@@ -8,15 +8,15 @@ from ui.guard import require
 
 user = require("complaint_analysis")
 
-from core.complaints.clock import CHINA  # noqa: E402
 from db.engine import database_url  # noqa: E402
 from ui import store  # noqa: E402
 from ui.export import excel_button  # noqa: E402
 from ui.i18n import t  # noqa: E402
+from core.clock import CHINA, local_today  # noqa: E402
 
 url = database_url()
 st.title(t("page.complaint_analysis"))
-today = datetime.now(CHINA).date()
+today = local_today()
 c1, c2 = st.columns([2, 1])
 picked = c1.date_input(t("analysis.range"), value=(today - timedelta(days=365), today), max_value=today)
 by = c2.selectbox(t("analysis.by"), ["category", "month", "building", "department"],

@@ -1,5 +1,4 @@
 """Home: what the shared core knows today, for this user's projects."""
-from datetime import datetime
 
 import altair as alt
 import streamlit as st
@@ -9,7 +8,7 @@ from ui.guard import require
 user = require("home")
 
 from core.auth.roles import can_open, pages_for  # noqa: E402  (after the guard: a refused session loads nothing)
-from core.complaints.clock import CHINA  # noqa: E402
+from core.clock import local_today  # noqa: E402
 from core.org.stats import occupancy_rate, portfolio_counts  # noqa: E402
 from db.engine import database_url  # noqa: E402
 from ui import store  # noqa: E402
@@ -42,7 +41,7 @@ wide = wide.reindex(columns=["unsold", "sold", "handed_over", "occupied"], fill_
 wide["rate"] = [occupancy_rate(int(r.occupied), int(r.sold + r.handed_over + r.occupied))
                 for r in wide.itertuples()]
 if can_open(user.role, "movein_live"):
-    boards, overdue = store.movein_today(database_url(), user.project_ids, datetime.now(CHINA).date())
+    boards, overdue = store.movein_today(database_url(), user.project_ids, local_today())
     if boards or not overdue.empty:
         st.subheader(t("home.movein"))
     for name, board in boards:
@@ -69,7 +68,7 @@ if can_open(user.role, "complaint_board"):
         st.page_link("pages/complaint_board.py", label=t("page.complaint_board"), icon=":material/view_kanban:")
 
 if can_open(user.role, "collections") and user.role in ("manager", "admin"):
-    today = datetime.now(CHINA).date()
+    today = local_today()
     rate, warnings = store.collection_headline(database_url(), user.project_ids, f"{today:%Y-%m}", today)
     st.subheader(t("home.collections"))
     hc = st.columns(2)

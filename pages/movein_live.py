@@ -1,6 +1,5 @@
 """The live move-in day on a tablet: find a household, move it one station with one tap, log
 defects and disputes, and watch the hall."""
-from datetime import datetime
 
 import streamlit as st
 
@@ -8,7 +7,7 @@ from ui.guard import require
 
 user = require("movein_live")
 
-from core.complaints.clock import CHINA  # noqa: E402
+from core.clock import local_today  # noqa: E402
 from core.errors import DomainError  # noqa: E402
 from db import movein  # noqa: E402
 from ui import store  # noqa: E402
@@ -22,7 +21,7 @@ batches = movein.list_batches(engine, user.project_ids)
 if batches.empty:
     st.info(t("mlive.none"))
     st.stop()
-today = datetime.now(CHINA).date()
+today = local_today()
 labels = {int(r.id): f"{r.name} · {r.start}" for r in batches.itertuples()}
 c1, c2 = st.columns([2, 1])
 batch_id = c1.selectbox(t("mlive.batch"), list(labels), format_func=labels.get, key="live_batch")

@@ -1,5 +1,5 @@
 """Move-in planning: the batch, the forecast and staffing, the hall, the checklist, after the day."""
-from datetime import date, time
+from datetime import time
 
 import streamlit as st
 
@@ -7,6 +7,7 @@ from ui.guard import require
 
 user = require("movein_plan")
 
+from core.clock import local_today  # noqa: E402
 from core.errors import DomainError  # noqa: E402
 from core.movein.model import BatchSettings  # noqa: E402
 from core.movein.staffing import waiting_capacity  # noqa: E402
@@ -30,7 +31,7 @@ with st.expander(t("mplan.new"), expanded=batches.empty):
         project_id = c1.selectbox(t("mplan.project"), list(names), format_func=names.get)
         name = c2.text_input(t("mplan.name"), max_chars=60)
         buildings = c3.text_input(t("mplan.buildings"), max_chars=60, placeholder="1,2,3")
-        start = c1.date_input(t("mplan.start"), value=date.today())
+        start = c1.date_input(t("mplan.start"), value=local_today())
         days = c2.number_input(t("mplan.days"), 1, 60, 10)
         hall = c3.number_input(t("mplan.hall"), 10.0, 5000.0, 150.0, step=10.0)
         opens = c1.time_input(t("mplan.opens"), time(9, 0))

@@ -1,5 +1,4 @@
 """Training sessions: pick cases and attendees, print a handout, see who was taught what."""
-from datetime import date
 
 import streamlit as st
 
@@ -8,6 +7,7 @@ from ui.guard import require
 user = require("training")
 
 from core.cases.handout import render_handout  # noqa: E402
+from core.clock import local_today  # noqa: E402
 from core.errors import DomainError  # noqa: E402
 from db import cases, users  # noqa: E402
 from ui import store  # noqa: E402
@@ -25,7 +25,7 @@ with st.expander(t("training.new"), expanded=False):
     with st.form("new_session"):
         c1, c2 = st.columns(2)
         title = c1.text_input(t("training.title"), max_chars=100)
-        held_on = c2.date_input(t("training.date"), value=date.today())
+        held_on = c2.date_input(t("training.date"), value=local_today())
         case_ids = st.multiselect(t("training.cases"), published["id"].astype(int).tolist(), placeholder=t("form.choose"),
                                   format_func=dict(zip(published["id"].astype(int), published["title"])).get)
         attendees = st.multiselect(t("training.attendees"), list(names), format_func=lambda u: f"{names[u]} ({u})",

@@ -1,11 +1,11 @@
 """One small form per complaint action; returns the action's data when submitted, else None."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
-from core.complaints.clock import CHINA
+from core.clock import CHINA, local_now
 from core.complaints.model import Category, Complaint, PauseReason, RedLine
 from ui.i18n import t
 
@@ -37,7 +37,7 @@ def action_form(action: str, c: Complaint) -> dict | None:
             data["options"] = _area("options", k).splitlines()
         elif action == "agree":
             data["steps"] = _area("agreed_steps", k + "s")
-            default = (datetime.now(CHINA) + timedelta(days=1)).replace(second=0, microsecond=0, tzinfo=None)
+            default = (local_now() + timedelta(days=1)).replace(second=0, microsecond=0, tzinfo=None)
             moment = st.datetime_input(t("field.agreed_at"), value=default, key=k + "t")
             data["agreed_at"] = moment.replace(tzinfo=CHINA) if moment else None
         elif action == "implement":

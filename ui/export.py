@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta, timezone
 
 import pandas as pd
 import streamlit as st
 
 from ui.i18n import t
+from core.clock import CHINA
 
-_CHINA = timezone(timedelta(hours=8))
 
 
 def excel_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     # Excel has no time zones (to_excel raises on aware datetimes): write China time, zone dropped.
     aware = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
     if aware:
-        frame = frame.assign(**{c: frame[c].dt.tz_convert(_CHINA).dt.tz_localize(None) for c in aware})
+        frame = frame.assign(**{c: frame[c].dt.tz_convert(CHINA).dt.tz_localize(None) for c in aware})
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name=sheet[:31], index=False)

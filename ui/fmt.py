@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from core.complaints.clock import CHINA
+from core.clock import CHINA
 
 
 def local(moment) -> str:

@@ -1,11 +1,11 @@
 """The four tabs of the move-in planning page."""
 from __future__ import annotations
 
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from core.clock import local_today
 from core.errors import DomainError
 from core.movein.forecast import forecast, recommend_batch
 from core.movein.hall import Zone, check_hall
@@ -96,7 +96,7 @@ def hall_tab(engine, user, batch_id, settings, zones, staffing, version, capacit
 
 def checklist_tab(engine, user, batch_id) -> None:
     items = movein.checklist(engine, batch_id)
-    today = date.today()
+    today = local_today()
     for r in items.itertuples():
         with st.container(border=True):
             c1, c2, c3, c4 = st.columns([3, 2, 2, 1])

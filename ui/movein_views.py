@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
-import streamlit as st
 
 from core.movein.hall import Zone, floor_plan
 from ui.i18n import t

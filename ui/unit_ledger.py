@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from core.auth.roles import can_open
+from core.clock import local_today
 from core.collections.entries import METHODS, validate_payment
 from core.collections.money import yuan
-from core.complaints.clock import CHINA
 from core.errors import DomainError
 from db import collections
 from ui import store
@@ -59,7 +58,7 @@ def unit_ledger(user, unit_id: int, room_no: str) -> None:
 
 
 def _payment_form(user, unit_id: int, room_no: str) -> None:
-    today = datetime.now(CHINA).date()
+    today = local_today()
     # One key per form shown: submitting the same form twice (a double tap) records one payment.
     key = st.session_state.setdefault(f"pay_key_{unit_id}", uuid.uuid4().hex)
     amount_key, receipt_key = f"pay_amount_{unit_id}", f"pay_receipt_{unit_id}"

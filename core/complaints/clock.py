@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from enum import Enum
 
+from core.clock import CHINA
 from core.complaints.model import ROUND_THE_CLOCK, Category, Stage
 
-CHINA = timezone(timedelta(hours=8))  # Asia/Shanghai has had no daylight saving since 1991
 
 
 @dataclass(frozen=True)

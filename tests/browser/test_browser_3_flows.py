@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html import escape
 
 import pytest
@@ -19,7 +19,7 @@ from browser_actions import (button, choose_in_multiselect, choose_in_select, ch
                              wait_until)
 from browser_helpers import (MAIN, assert_clean, assert_no_sideways_scroll, main_text, open_url, wait_idle,
                              wait_painted)
-from core.complaints.clock import CHINA
+from core.clock import local_today
 from core.i18n import translate as t
 
 pytestmark = pytest.mark.browser
@@ -150,7 +150,7 @@ def _household_for_today(engine, project_id: int) -> tuple[int, str]:
     from db.models import Unit
     from db.movein_models import MoveinAppointment as A, MoveinBatch
 
-    today = datetime.now(CHINA).date()
+    today = local_today()
     base = (select(A.id, Unit.room_no).join(Unit, Unit.id == A.unit_id).join(MoveinBatch, MoveinBatch.id == A.batch_id)
             .where(MoveinBatch.project_id == project_id, A.day == today, A.arrived_at.is_(None))
             .order_by(A.slot_hour.desc(), A.id))
@@ -262,7 +262,7 @@ def test_collections_payment_lowers_arrears_and_a_double_tap_records_once(server
     from db import collections
 
     # This month's current-period rate, as home shows it to the manager and as the store has it.
-    today = datetime.now(CHINA).date()
+    today = local_today()
     sums = collections.period_sums(engine, f"{today:%Y-%m}", f"{today:%Y-%m}", None)
     rate = current_rate(PeriodSums(int(sums["billed"].sum()), int(sums["collected"].sum()), 0, 0))
     boss = new_page(storage_state=signed_in_state("manager"))
@@ -351,7 +351,7 @@ def test_a_backdated_payment_shows_in_last_months_exported_figures(server, brows
 
     with engine.connect() as conn:
         project = conn.scalar(select(Project.name).where(Project.id == browser_db.batch_project))
-    today = datetime.now(CHINA).date()
+    today = local_today()
     last_month = (today.replace(day=1) - timedelta(days=1))
     period = f"{last_month:%Y-%m}"
     boss = new_page(storage_state=signed_in_state("manager"))

@@ -16,7 +16,7 @@ from core.auth.roles import Role
 from core.cases.content import SEED_CASES
 from core.cases.handout import render_handout
 from core.cases.model import CaseDraft
-from core.complaints.clock import CHINA
+from core.clock import CHINA
 from core.complaints.workflow import Actor
 from core.errors import ConflictError, DomainError, NotFound, ValidationError
 from db import cases as lib

@@ -551,7 +551,7 @@ def default_demo(tmp_path_factory):
 
 
 def demo_today() -> date:
-    from core.complaints.clock import CHINA
+    from core.clock import CHINA
     from db.models import utcnow
 
     return utcnow().astimezone(CHINA).date()

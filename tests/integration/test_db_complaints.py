@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.auth.roles import Role
-from core.complaints.clock import CHINA
+from core.clock import CHINA
 from core.complaints.model import OPEN_STAGES, Callback, Stage
 from core.complaints.workflow import Actor
 from core.errors import ConflictError, DomainError, ValidationError

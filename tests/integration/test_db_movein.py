@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.complaints.clock import CHINA
+from core.clock import CHINA
 from core.errors import ConflictError, DomainError, ValidationError
 from core.movein.checklist import DEFAULT_ITEMS
 from core.movein.hall import Zone, default_zones

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from core.auth.roles import Role, can_open
-from core.complaints.clock import CHINA
+from core.clock import CHINA, local_today
 from core.complaints.model import Stage
 from core.complaints.workflow import Actor, allowed_actions
 from core.i18n import translate
@@ -381,7 +381,7 @@ def test_analysis_figures(page_db, run_page, role):
     shown = shown_counts(at)
     assert set(shown) == {t(k) for k in ("analysis.received", "analysis.breach_rate",
                                           "analysis.callback_coverage", "analysis.satisfaction")}
-    today = datetime.now(CHINA).date()
+    today = local_today()
     since = datetime.combine(today - timedelta(days=365), time(0), CHINA)
     until = datetime.combine(today + timedelta(days=1), time(0), CHINA)
     received = count(page_db.engine, ComplaintRow.received_at >= since, ComplaintRow.received_at < until)

@@ -2,7 +2,6 @@
 (move-in progress, complaint counts, the collections headline), against the store."""
 from __future__ import annotations
 
-from datetime import datetime
 
 import pytest
 import streamlit as st
@@ -10,7 +9,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from core.auth.roles import can_open
-from core.complaints.clock import CHINA
+from core.clock import local_today
 from core.errors import ValidationError
 from core.i18n import translate
 from core.movein.hall import Zone
@@ -168,7 +167,7 @@ def card_texts(at: AppTest) -> list[str]:
 def test_live_board_matches_the_store(page_db, run_page, batch):
     at = ok(run_page("movein_live", "supervisor"))
     day = at.selectbox(key="live_day").value
-    assert day == datetime.now(CHINA).date()  # the batch started two days ago: today is one of its days
+    assert day == local_today()  # the batch started two days ago: today is one of its days
     board = movein.live_board(page_db.engine, batch.id, day)
     shown = {m.label: m.value for m in at.metric}
     assert shown[t("mlive.plan_today")] == str(board["planned"])
@@ -239,7 +238,7 @@ def test_home_manager_sees_every_module(page_db, batch):
     heads = subheaders(at)
     assert {t("home.movein"), t("home.complaints"), t("home.collections")} <= set(heads)
     # Move-in progress of today's day.
-    board = movein.live_board(engine, batch.id, datetime.now(CHINA).date())
+    board = movein.live_board(engine, batch.id, local_today())
     assert shown[batch.name] == f"{board['finished']} / {board['planned']}"
     # Complaint counts as the board counts them.
     counts = complaint_views.board_counts(engine, utcnow(), None)
@@ -249,7 +248,7 @@ def test_home_manager_sees_every_module(page_db, batch):
     assert pending  # the demo has escalated repeats
     assert t("home.escalations_pending", n=pending) in [w.value for w in at.warning]
     # The collections headline for this month.
-    month = f"{datetime.now(CHINA).date():%Y-%m}"
+    month = f"{local_today():%Y-%m}"
     rate = shown[t("rate.current") + f" · {month}"]
     assert rate == "—" or rate.endswith("%")
     assert t("home.limitation_count") in shown
@@ -258,7 +257,7 @@ def test_home_manager_sees_every_module(page_db, batch):
 def test_home_supervisor_sees_the_overdue_checklist(page_db):
     engine = page_db.engine
     scope = current_user(engine, "supervisor").project_ids
-    overdue = movein.overdue_checklist(engine, datetime.now(CHINA).date(), scope)
+    overdue = movein.overdue_checklist(engine, local_today(), scope)
     assert len(overdue) >= 1
     at = ok(open_page(engine, "home", "supervisor"))
     assert t("home.checklist_overdue", n=len(overdue)) in [w.value for w in at.warning]
@@ -284,7 +283,7 @@ def test_home_trainer_sees_no_owner_data(page_db):
 def test_home_overdue_checklist_goes_when_done(page_db, batch):
     """Ticking the overdue items off (as the checklist tab does) clears the supervisor's warning."""
     engine = page_db.engine
-    today = datetime.now(CHINA).date()
+    today = local_today()
     items = movein.checklist(engine, batch.id)
     late = items[(~items["done"].astype(bool)) & (items["due"] < today)]
     assert not late.empty

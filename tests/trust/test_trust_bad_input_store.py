@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from core.auth.roles import Role
+from core.clock import local_today
 from core.collections.entries import METHODS, BillEntry, PaymentEntry, validate_payment
 from core.complaints.model import Category, Channel
 from core.complaints.workflow import Actor
@@ -99,7 +100,7 @@ def test_record_payment_writes_one_payment_or_nothing(store, room, receipt, amou
     before = counts(engine)
     TRIED["payloads"] += 1
     try:
-        entry = validate_payment(room, receipt, amount, paid_on, method, date.today())   # the form's check
+        entry = validate_payment(room, receipt, amount, paid_on, method, local_today())   # the form's check
         unit_id = {"that room": units.get(entry.room_no, 987654), "another room": units["3-102"],
                    "unknown": 987654}[unit]
         pays_before = before["payments"]

@@ -18,11 +18,12 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from core.auth.roles import Role
+from core.clock import local_today
 from core.collections.entries import BillEntry, PaymentEntry
 from core.complaints.workflow import Actor
 from core.errors import ConflictError, DomainError
@@ -46,7 +47,7 @@ MAX_EDITS_PER_MANAGER = 40      # ... and after this many edits
 EDIT_RETRIES = 25
 PAYMENTS_PER_DESK = 30
 DUP_PAYMENTS_PER_PAIR = 12
-PAID_ON = date.today() - timedelta(days=1)
+PAID_ON = local_today() - timedelta(days=1)
 
 
 @dataclass
@@ -82,7 +83,7 @@ def _setup(engine):
     org.import_units(engine, "admin", pid, unit_rows("1", HOUSEHOLDS))                     # move-in
     org.import_units(engine, "admin", pid, unit_rows("2", TICKETS, UnitStatus.OCCUPIED))    # complaints
     org.import_units(engine, "admin", pid, unit_rows("3", PAYING_UNITS, UnitStatus.OCCUPIED))  # payments
-    batch_id = movein.create_batch(engine, "admin", pid, "并发批次", BatchSettings(start=date.today(), days=1))
+    batch_id = movein.create_batch(engine, "admin", pid, "并发批次", BatchSettings(start=local_today(), days=1))
     with engine.connect() as conn:
         appts = list(conn.scalars(select(MoveinAppointment.id).where(MoveinAppointment.batch_id == batch_id)
                                   .order_by(MoveinAppointment.id)))
@@ -93,7 +94,7 @@ def _setup(engine):
                                    phone="13800000000", place="", content=f"楼道灯不亮 {i}", category="service")
                for i, u in enumerate(complaint_units)]
     rooms = [r.room_no for r in unit_rows("3", PAYING_UNITS)]
-    first = date.today().replace(day=1)
+    first = local_today().replace(day=1)
     periods = []
     for back in range(6, 0, -1):
         y, m = divmod(first.year * 12 + first.month - 1 - back, 12)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from core.auth.cookie_key import ENV_VAR, FORBIDDEN, MIN_BYTES, WeakCookieKey, resolve_cookie_key
 from core.auth.roles import Role
 from core.cases.model import CaseDraft
+from core.clock import local_today
 from core.collections.dunning import Outcome, Step
 from core.collections.entries import BillEntry, PaymentEntry
 from core.complaints.workflow import Actor
@@ -100,7 +101,7 @@ class Audit:
 
 def test_every_write_function_leaves_an_audit_row_with_who_and_when(engine, db_kind):
     audit = Audit(engine)
-    today = date.today()
+    today = local_today()
     pid = add_project(engine, "P001", "深圳·翠湖园", "深圳", buildings=("1", "2"))
 
     # accounts
@@ -253,9 +254,9 @@ def test_no_personal_data_in_the_application_logs(engine, db_kind, caplog, capfd
     complaints.load(engine, number)
     ledger.import_bills(engine, "admin", pid, [BillEntry(rows[0].room_no, "2025-01", "property", 20000)])
     ledger.record_payment(engine, "chen", unit, PaymentEntry(rows[0].room_no, "R-LOG-1", 20000,
-                                                             date.today() - timedelta(days=1), "wechat"))
+                                                             local_today() - timedelta(days=1), "wechat"))
     org.search_units(engine, OWNER[:2])
-    ledger.worklist(engine, date.today())
+    ledger.worklist(engine, local_today())
     # a refused entry with the phone in it is not logged either
     with pytest.raises(DomainError):
         complaints.register(engine, desk, unit_id=unit, channel="phone", complainant=NAME, phone=PHONE + "x",

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import strategies as st
 
-from core.complaints.clock import CHINA
+from core.clock import CHINA
 from core.errors import DomainError
 from core.i18n import EN, ZH, translate
 

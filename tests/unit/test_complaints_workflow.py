@@ -8,7 +8,7 @@ import pytest
 
 from core.auth.roles import Role
 from core.complaints import workflow as wf
-from core.complaints.clock import CHINA
+from core.clock import CHINA
 from core.complaints.model import (OPEN_STAGES, Callback, Category, Channel, Complaint, Escalation,
                                    PauseReason, RedLine, Stage, Want)
 from core.complaints.workflow import Actor, Earlier
