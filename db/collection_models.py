@@ -26,6 +26,10 @@ class Bill(Base):
                       # 0008: only the unpaid few percent of bills: arrears sums never scan paid history.
                       Index("ix_bills_open", "project_id", "period", "due", "unit_id", "amount_cents", "paid_cents",
                             "waived_cents", sqlite_where=text("amount_cents > paid_cents + waived_cents"),
+                            postgresql_where=text("amount_cents > paid_cents + waived_cents")),
+                      # 0010: the same unpaid bills by unit, for the ladder's debts per unit.
+                      Index("ix_bills_open_unit", "unit_id", "due", "amount_cents", "paid_cents", "waived_cents",
+                            sqlite_where=text("amount_cents > paid_cents + waived_cents"),
                             postgresql_where=text("amount_cents > paid_cents + waived_cents")))
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
@@ -40,6 +44,9 @@ class Bill(Base):
 
 class Payment(Base):
     __tablename__ = "payments"
+    # 0010: prepayments are the few payments with credit left.
+    __table_args__ = (Index("ix_payments_credit", "project_id", "credit_cents",
+                            sqlite_where=text("credit_cents > 0"), postgresql_where=text("credit_cents > 0")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -66,6 +73,17 @@ class Allocation(Base):
     bill_period: Mapped[str] = mapped_column(String(7))
     paid_on: Mapped[date] = mapped_column(Date)
     cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerMonth(Base):
+    """Per project and bill month: billed (net of waivers) and collected by the end of that month.
+    Written only by the database's triggers on bills and allocations (migration 0010), so every
+    writer keeps it; read by the trend, which would otherwise sum two years of rows."""
+    __tablename__ = "ledger_months"
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    billed_cents: Mapped[int] = mapped_column(BigInteger)
+    collected_cents: Mapped[int] = mapped_column(BigInteger)
 
 
 class Adjustment(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import String, case, cast, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -16,9 +16,10 @@ from core.collections.ledger import OpenBill, allocate
 from core.collections.rates import PeriodSums
 from core.complaints.model import Stage
 from core.errors import DomainError, NotFound, ValidationError
-from db.collection_models import Adjustment, Allocation, Bill, DunningAction, Payment, PaymentPlan
+from db.collection_models import Adjustment, Allocation, Bill, DunningAction, LedgerMonth, Payment, PaymentPlan
 from db.models import Building, ComplaintRow, Owner, Project, Unit
 from db.movein_models import MoveinDefect
+from db.gc_pause import cycle_collector_paused
 from db.uow import UnitOfWork
 
 OUTSTANDING = Bill.amount_cents - Bill.paid_cents - Bill.waived_cents
@@ -42,6 +43,7 @@ def record_payment(engine: Engine, actor: str, unit_id: int, entry: PaymentEntry
             if unit is None:
                 raise ValidationError("err.unit_unknown_room", field="room_no", room=entry.room_no)
             # Taken first: a twin submission waits here, then finds the payment the first one made.
+            _lock_ledger(s, unit.project_id)
             _lock_units(s, [unit_id])
             if request_key:
                 existing = s.scalar(select(Payment.id).where(Payment.request_key == request_key))
@@ -72,6 +74,15 @@ def record_payment(engine: Engine, actor: str, unit_id: int, entry: PaymentEntry
             if (same.unit_id, same.amount_cents) == (unit_id, entry.cents):
                 return same.id
         raise ValidationError("err.receipt_used", field="receipt_no", receipt=entry.receipt_no) from None
+
+
+def _lock_ledger(s, project_id: int | None) -> None:
+    """Writers of one project's bills and allocations take turns on PostgreSQL. The triggers of
+    migration 0010 add to the project's `ledger_months` rows; two writers reaching the same months
+    in different orders (an import, a payment, a waiver) would deadlock. A transaction's lock on the
+    project row orders them; NO KEY UPDATE leaves inserts that reference the project free.
+    SQLite needs nothing: BEGIN IMMEDIATE already serialises writers."""
+    s.execute(select(Project.id).where(Project.id == project_id).with_for_update(key_share=True)).all()
 
 
 def _lock_units(s, unit_ids) -> None:
@@ -143,6 +154,7 @@ def waive(engine: Engine, actor: str, bill_id: int, cents: int, reason: str, app
     if not approved_by:
         raise ValidationError("err.required", field="approved_by")
     with UnitOfWork(engine, actor=actor) as uow:
+        _lock_ledger(uow.session, uow.session.scalar(select(Bill.project_id).where(Bill.id == bill_id)))
         bill = uow.session.scalar(select(Bill).where(Bill.id == bill_id).with_for_update())
         if bill is None:
             raise NotFound("err.bill_unknown")
@@ -206,20 +218,15 @@ def period_sums(engine: Engine, first: str, last: str, project_ids=None) -> pd.D
 
 
 def monthly_trend(engine: Engine, first: str, last: str, project_ids=None) -> pd.DataFrame:
-    """Per month: billed, and collected within the same month for that month's bills."""
-    paid_month = func.substr(cast(Allocation.paid_on, String(10)), 1, 7)  # 'YYYY-MM' on both databases
+    """Per month: billed, and collected by the end of that month for that month's bills. Read from
+    `ledger_months` (kept by triggers): a few hundred rows instead of two years of bills."""
+    stmt = (select(LedgerMonth.period, func.sum(LedgerMonth.billed_cents), func.sum(LedgerMonth.collected_cents))
+            .where(LedgerMonth.period >= first, LedgerMonth.period <= last)
+            .group_by(LedgerMonth.period).order_by(LedgerMonth.period))
     with engine.connect() as conn:
-        billed = pd.DataFrame(conn.execute(_scope(
-            select(Bill.period, func.sum(Bill.amount_cents - Bill.waived_cents))
-            .where(Bill.period >= first, Bill.period <= last).group_by(Bill.period),
-            Bill.project_id, project_ids)).all(), columns=["period", "billed"])
-        collected = pd.DataFrame(conn.execute(_scope(
-            select(Allocation.bill_period, func.sum(Allocation.cents))
-            .where(Allocation.bill_period >= first, Allocation.bill_period <= last, paid_month == Allocation.bill_period)
-            .group_by(Allocation.bill_period), Allocation.project_id, project_ids)).all(), columns=["period", "collected"])
-    out = billed.merge(collected, on="period", how="left").fillna({"collected": 0})
-    out["billed"], out["collected"] = out["billed"].astype("int64"), out["collected"].astype("int64")
-    return out
+        out = pd.DataFrame(conn.execute(_scope(stmt, LedgerMonth.project_id, project_ids)).all(),
+                           columns=["period", "billed", "collected"])
+    return out.astype({"billed": "int64", "collected": "int64"})
 
 
 def aging(engine: Engine, today: date, project_ids=None) -> pd.DataFrame:
@@ -241,8 +248,9 @@ def aging(engine: Engine, today: date, project_ids=None) -> pd.DataFrame:
 
 def prepayments(engine: Engine, project_ids=None) -> int:
     with engine.connect() as conn:
-        return int(conn.scalar(_scope(select(func.coalesce(func.sum(Payment.credit_cents), 0)),
-                                      Payment.project_id, project_ids)) or 0)
+        # Written as the partial index ix_payments_credit's condition: only payments with credit are read.
+        return int(conn.scalar(_scope(select(func.coalesce(func.sum(Payment.credit_cents), 0))
+                                      .where(Payment.credit_cents > 0), Payment.project_id, project_ids)) or 0)
 
 
 # ---------------------------------------------------------------- the ladder
@@ -282,22 +290,26 @@ def unit_debts(engine: Engine, today: date, project_ids=None) -> list[dunning.Un
 
 def worklist(engine: Engine, today: date, project_ids=None, ladder: dunning.Ladder = dunning.DEFAULT_LADDER) -> pd.DataFrame:
     """The day's worklist with where each unit is (project, building, floor, room, owner)."""
+    with cycle_collector_paused():
+        return _worklist(engine, today, project_ids, ladder)
+
+
+def _worklist(engine: Engine, today: date, project_ids, ladder: dunning.Ladder) -> pd.DataFrame:
     items = dunning.worklist(unit_debts(engine, today, project_ids), today, ladder)
     cols = ["unit_id", "project", "building", "floor", "room_no", "owner", "phone", "steps", "expires",
             "warning", "expired", "paused_by", "arrears", "months"]
     if not items:
         return pd.DataFrame(columns=cols)
-    ids = [w.unit_id for w in items]
-    where = {}
+    # Where every indebted unit is, in one query (the owing units found in the unpaid-bills index),
+    # rather than tens of thousands of ids sent back to the database.
+    owing = select(Bill.unit_id).where(UNPAID, Bill.due < today)
     with engine.connect() as conn:
-        for chunk in range(0, len(ids), 5000):
-            for r in conn.execute(select(Unit.id, Project.name, Building.name, Unit.floor, Unit.room_no, Owner.name,
-                                         Owner.phone)
-                                  .join(Project, Project.id == Unit.project_id)
-                                  .join(Building, Building.id == Unit.building_id)
-                                  .outerjoin(Owner, Owner.id == Unit.owner_id)
-                                  .where(Unit.id.in_(ids[chunk:chunk + 5000]))).all():
-                where[r[0]] = r[1:]
+        where = {r[0]: r[1:] for r in conn.execute(_scope(
+            select(Unit.id, Project.name, Building.name, Unit.floor, Unit.room_no, Owner.name, Owner.phone)
+            .join(Project, Project.id == Unit.project_id)
+            .join(Building, Building.id == Unit.building_id)
+            .outerjoin(Owner, Owner.id == Unit.owner_id)
+            .where(Unit.id.in_(owing)), Unit.project_id, project_ids)).all()}
     rows = [(w.unit_id, *where[w.unit_id], ",".join(s.value for s in w.due_steps), w.expires, w.limitation_warning,
              w.expired, ",".join(p.value for p in w.paused_by), w.arrears, w.months_overdue) for w in items]
     return pd.DataFrame(rows, columns=cols)
@@ -336,6 +348,7 @@ def import_bills(engine: Engine, actor: str, project_id: int, rows) -> int:
     """Validated bill rows in one transaction; due on the 15th of their month."""
     with UnitOfWork(engine, actor=actor) as uow:
         s = uow.session
+        _lock_ledger(s, project_id)
         units = dict(s.execute(select(Unit.room_no, Unit.id).where(Unit.project_id == project_id)).all())
         for r in rows:
             y, m = map(int, r.period.split("-"))
@@ -350,6 +363,7 @@ def import_payments(engine: Engine, actor: str, project_id: int, rows) -> int:
     """Validated payment rows, each allocated oldest bill first, all in one transaction."""
     with UnitOfWork(engine, actor=actor) as uow:
         s = uow.session
+        _lock_ledger(s, project_id)
         units = dict(s.execute(select(Unit.room_no, Unit.id).where(Unit.project_id == project_id)).all())
         _lock_units(s, [units[entry.room_no] for entry in rows])
         for entry in rows:

@@ -1,6 +1,7 @@
 """Today's dunning worklist: limitation warnings first, then per staff member; door visits by
 building and floor; record what was done."""
 
+import pandas as pd
 import streamlit as st
 
 from ui.guard import require
@@ -57,4 +58,6 @@ with tab_visits:
         st.dataframe(work_table(here), hide_index=True, width="stretch")
         excel_button(work_table(visits), f"door_visits_{today}.xlsx", key="visits_export")
 
-record_action_form(user, work, today)
+# The units on screen (limitation warnings and the list shown above): a collector works down the
+# list, and a unit whose step is recorded leaves it, so the next ones move up into view.
+record_action_form(user, pd.concat([warnings, mine.head(SHOWN)]).drop_duplicates("unit_id"), today)

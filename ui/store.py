@@ -106,18 +106,12 @@ def movein_today(url: str, project_ids, today):
 
 @st.cache_data(ttl=300, show_spinner=False)
 def collection_figures(url: str, project_ids, period: str, trend_from: str, today):
-    """Everything the collections page draws, aggregated in SQL, cached for five minutes."""
+    """Everything the collections page draws, aggregated in SQL (the trend from the month sums the
+    database keeps), cached for five minutes."""
     engine = _engine_for(url)
     return (collections.period_sums(engine, period, period, project_ids),
-            collection_trend(url, project_ids, trend_from, period),
+            collections.monthly_trend(engine, trend_from, period, project_ids),
             collections.aging(engine, today, project_ids), collections.prepayments(engine, project_ids))
-
-
-@st.cache_data(ttl=3600, show_spinner=False)
-def collection_trend(url: str, project_ids, first: str, last: str):
-    """Complete months change little once past (a backdated payment at most): an hour's cache
-    keeps the 24-month scan of payments off most page views."""
-    return collections.monthly_trend(_engine_for(url), first, last, project_ids)
 
 
 @st.cache_data(ttl=120, show_spinner=False)

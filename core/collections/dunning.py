@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from enum import Enum
 
 
@@ -40,9 +41,14 @@ class Ladder:
     limitation_years: int = 3
     warn_before: timedelta = timedelta(days=183)
 
-    def ordered(self) -> list[Step]:
+    def ordered(self) -> tuple[Step, ...]:
         """Most severe first."""
-        return sorted(self.intervals, key=lambda s: self.intervals[s], reverse=True)
+        return self._ordered
+
+    @cached_property
+    def _ordered(self) -> tuple[Step, ...]:
+        # Worked out once per ladder, not once per unit of a 20,000-unit worklist.
+        return tuple(sorted(self.intervals, key=lambda s: self.intervals[s], reverse=True))
 
 
 DEFAULT_LADDER = Ladder()

@@ -26,6 +26,7 @@ from db.models import AuditLog, ComplaintRow, Unit
 from db.movein_models import MoveinBatch, MoveinDefect
 from db.uow import UnitOfWork
 from integration_helpers import add_project, count, row
+from ledger_check import ledger_month_drift
 
 TODAY = date(2025, 6, 20)
 FEE = {"3-1906": 23270,    # 89.50 m² x 2.60 ¥/m²
@@ -301,6 +302,39 @@ def test_monthly_trend_counts_money_paid_within_the_bill_month(ledger):
         ["2025-03", 48750, 23270]]   # 3-1906's March paid 03-10
     everyone = store.monthly_trend(ledger.engine, "2025-03", "2025-03")
     assert everyone.values.tolist() == [["2025-03", 48750 + 30680, 23270]]
+
+
+def test_ledger_months_follow_every_kind_of_write(ledger):
+    """The trend reads `ledger_months`, which triggers keep: after payments (on time, late, back-dated,
+    partial), a waiver, imports and a hand-made SQL fix, it still equals the sums of the rows."""
+    from core.collections.entries import validate_bill_rows, validate_payment_rows
+
+    e, lg = ledger.engine, ledger
+    march_ledger(lg)
+    assert ledger_month_drift(e) == {}
+    store.waive(e, "chen", bills(lg, "5-101", "2025-02", 1)[0], 5000, "漏水停用", "zhou")
+    rows, errors = validate_bill_rows([{"房号": "5-2201", "账期": "2025-03", "金额": "88.00"},
+                                       {"房号": "5-2201", "账期": "2025-01", "金额": "88.00"}],
+                                      set(lg.units), store.existing_bill_keys(e, lg.sz), TODAY)
+    assert errors == [] and store.import_bills(e, "chen", lg.sz, rows) == 2
+    rows, errors = validate_payment_rows([{"房号": "5-2201", "收据号": "R0100", "金额": "100", "日期": "2025-01-30"},
+                                          {"房号": "5-101", "收据号": "R0101", "金额": "50", "日期": "2025-02-10"}],
+                                         set(lg.units), store.used_receipts(e), TODAY)
+    assert errors == [] and store.import_payments(e, "chen", lg.sz, rows) == 2
+    assert ledger_month_drift(e) == {}
+    # 5-2201's 100 ¥ of 01-30 pays its January (88.00) and 12.00 of its March ahead of time;
+    # 5-101's 50 ¥ of 02-10 pays towards its February, of which 50 ¥ was waived.
+    assert store.monthly_trend(e, "2025-01", "2025-03", [lg.sz]).values.tolist() == [
+        ["2025-01", 23270 + 25480 + 8800, 23270 + 8800],
+        ["2025-02", 23270 + 25480 + 37180 - 5000, 5000],
+        ["2025-03", 23270 + 25480 + 8800, 23270 + 1200]]
+    # A correction typed straight into the database is followed too.
+    with e.begin() as conn:
+        conn.execute(Bill.__table__.update().where(Bill.unit_id == lg.units["5-2201"], Bill.period == "2025-03")
+                     .values(amount_cents=9000))
+        conn.execute(Allocation.__table__.delete().where(Allocation.payment_id == select(Payment.id).where(
+            Payment.receipt_no == "R0101").scalar_subquery()))
+    assert ledger_month_drift(e) == {}
 
 
 def test_aging_buckets_with_owners_and_developer_apart(ledger):

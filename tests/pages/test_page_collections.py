@@ -129,6 +129,23 @@ def test_worklist_shows_limitation_warnings_first(page_db, run_page, user_of, ol
     assert len(at.dataframe[1].value) == len(work)
 
 
+def test_record_form_offers_the_units_on_screen(page_db, run_page, old_debt):
+    """Not every unit of a 20,000-row worklist in one list: the warnings and the staff member's list."""
+    def offered_and_shown(at):
+        offered = {o.split(" · ")[0] for o in by_label(at.selectbox, t("work.unit")).options}
+        shown = {f"{r[t('work.col.project')]} {r[t('work.col.room')]}"
+                 for frame in (at.dataframe[0].value, at.dataframe[1].value) for _, r in frame.iterrows()}
+        return offered, shown
+
+    at = ok(run_page("collection_worklist", "manager"), allowed_errors=(t("work.limitation"),))
+    everyone, shown = offered_and_shown(at)
+    assert everyone == shown and len(everyone) > 1
+    for name in [o for o in by_label(at.selectbox, t("work.staff")).options if o != t("work.all_staff")]:
+        at = by_label(at.selectbox, t("work.staff")).select(name).run()
+        theirs, shown = offered_and_shown(at)
+        assert theirs == shown and theirs <= everyone, name
+
+
 @pytest.mark.parametrize("role", [r for r in ROLES if not can_open(r, "collection_worklist")])
 def test_worklist_refuses_trainer_and_supervisor(run_page, role):
     refused(run_page, "collection_worklist", role)
