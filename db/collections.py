@@ -17,9 +17,9 @@ from core.collections.rates import PeriodSums
 from core.complaints.model import Stage
 from core.errors import DomainError, NotFound, ValidationError
 from db.collection_models import Adjustment, Allocation, Bill, DunningAction, LedgerMonth, Payment, PaymentPlan
+from db.gc_pause import cycle_collector_paused
 from db.models import Building, ComplaintRow, Owner, Project, Unit
 from db.movein_models import MoveinDefect
-from db.gc_pause import cycle_collector_paused
 from db.uow import UnitOfWork
 
 OUTSTANDING = Bill.amount_cents - Bill.paid_cents - Bill.waived_cents

@@ -10,8 +10,6 @@ from sqlalchemy.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "data" / "app.db"
-MMAP_BYTES = 512 * 1024 * 1024
-CACHE_KIB = 32 * 1024
 BUSY_TIMEOUT_MS = 15_000
 
 
@@ -30,10 +28,6 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
-        # Reads of a big ledger: pages mapped from the OS cache (shared by every connection) and a
-        # larger private cache, instead of SQLite's 2 MB default re-read on each query.
-        cur.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-        cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cur.close()
 
     @event.listens_for(engine, "begin")
