@@ -334,14 +334,21 @@ def unit_ledger(engine: Engine, unit_id: int) -> tuple[pd.DataFrame, pd.DataFram
     return bills, payments, actions
 
 
-def collectors(engine: Engine, project_ids=None) -> list[str]:
-    """Front-desk staff who may collect in these projects."""
+def collectors(engine: Engine, project_ids=None) -> dict[str, list[str]]:
+    """Per project (by name): the active front-desk staff who may collect there, those assigned to
+    it and those who work on every project. A project nobody may collect in maps to []."""
     from db.models import StaffUser, UserProject
-    stmt = select(StaffUser.username).where(StaffUser.role == "frontdesk", StaffUser.active.is_(True))
-    if project_ids is not None:
-        stmt = stmt.join(UserProject, UserProject.user_id == StaffUser.id).where(UserProject.project_id.in_(project_ids))
+    desk = (StaffUser.role == "frontdesk", StaffUser.active.is_(True))
     with engine.connect() as conn:
-        return sorted(set(conn.scalars(stmt)))
+        names = conn.scalars(_scope(select(Project.name), Project.id, project_ids)).all()
+        everywhere = set(conn.scalars(select(StaffUser.username).where(*desk, StaffUser.all_projects.is_(True))))
+        assigned = conn.execute(_scope(
+            select(Project.name, StaffUser.username).join(UserProject, UserProject.project_id == Project.id)
+            .join(StaffUser, StaffUser.id == UserProject.user_id).where(*desk), Project.id, project_ids)).all()
+    out = {name: set(everywhere) for name in names}
+    for name, username in assigned:
+        out[name].add(username)
+    return {name: sorted(people) for name, people in out.items()}
 
 
 def import_bills(engine: Engine, actor: str, project_id: int, rows) -> int:

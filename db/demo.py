@@ -37,6 +37,16 @@ DEMO_ACCOUNTS = [  # username, display name, role
 ]
 
 
+def collector_accounts(engine: Engine, batch_project: int | None) -> list[tuple[str, str, int]]:
+    """(username, display name, project) of the fee collectors: a front-desk member in every project
+    besides the batch project's `frontdesk`, so the worklist is split per person and per building
+    as a company runs it. The batch project has two (its buildings are shared between them)."""
+    rng = random.Random(7)
+    with engine.connect() as conn:
+        projects = conn.scalars(select(Project.id).order_by(Project.id)).all()
+    return [(f"desk{n:02d}", f"{fake_name(rng)}（收费）", pid) for n, pid in enumerate(projects, start=1)]
+
+
 class DemoRefused(RuntimeError):
     pass
 
@@ -134,6 +144,9 @@ def seed_demo(engine: Engine, size: CompanySize | None = None, hash_rounds: int 
     for username, display, role in DEMO_ACCOUNTS:
         projects = [batch_project] if role in ("supervisor", "frontdesk") and batch_project else []
         users.create_user(engine, "demo", username, display, role, DEMO_PASSWORD, projects,
+                          is_demo=True, hash_rounds=hash_rounds)
+    for username, display, project_id in collector_accounts(engine, batch_project):
+        users.create_user(engine, "demo", username, display, "frontdesk", DEMO_PASSWORD, [project_id],
                           is_demo=True, hash_rounds=hash_rounds)
     from db.demo_complaints import seed_complaints  # modules add their demo data here
     from db.demo_movein import seed_movein

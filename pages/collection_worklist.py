@@ -13,11 +13,13 @@ from core.clock import local_today  # noqa: E402
 from core.org.rules import mask_phone  # noqa: E402
 from db.engine import database_url  # noqa: E402
 from ui import store  # noqa: E402
+from ui.store import UNASSIGNED  # noqa: E402
 from ui.collection_work import record_action_form, work_table  # noqa: E402
 from ui.export import excel_button  # noqa: E402
 from ui.i18n import t  # noqa: E402
 
 SHOWN = 300  # rows drawn on screen; the Excel export has them all
+EVERYONE = "*"  # the staff choice for the whole list (None would read as "nothing chosen")
 today = local_today()
 st.title(t("page.collection_worklist"))
 st.caption(t("work.today", date=today))
@@ -37,10 +39,12 @@ st.caption(t("work.paused_note"))
 
 tab_staff, tab_visits = st.tabs([t("work.by_staff"), t("work.visits")])
 with tab_staff:
-    options = [None, *sorted(work["staff"].unique())]
-    staff = st.selectbox(t("work.staff"), options, format_func=lambda s: s or t("work.all_staff"),
+    options = [EVERYONE, *sorted(work["staff"].unique())]
+    names = {EVERYONE: t("work.all_staff"), UNASSIGNED: t("work.unassigned")}
+    names |= {s: store.person(database_url(), s) for s in options if s not in names}
+    staff = st.selectbox(t("work.staff"), options, format_func=names.get,
                          index=options.index(user.username) if user.username in options else 0)
-    mine = work if staff is None else work[work["staff"] == staff]
+    mine = work if staff == EVERYONE else work[work["staff"] == staff]
     if len(mine) > SHOWN:
         st.caption(t("work.first_n", n=SHOWN, total=len(mine)))
     st.dataframe(work_table(mine.head(SHOWN)), hide_index=True, width="stretch")

@@ -86,7 +86,8 @@ DEMO_SIZE_KW = dict(projects=3, units_per_project=40, batch=False)
 
 @pytest.fixture
 def demo_engine(engine):
-    """A small demo company (3 projects x 40 units) with the five demo accounts, fast hashes."""
+    """A small demo company (3 projects x 40 units) with the demo accounts (five roles, a fee
+    collector per project), fast hashes."""
     from db.demo import CompanySize, seed_demo
 
     assert seed_demo(engine, CompanySize(**DEMO_SIZE_KW), hash_rounds=4) is True

@@ -114,14 +114,17 @@ def collection_figures(url: str, project_ids, period: str, trend_from: str, toda
             collections.aging(engine, today, project_ids), collections.prepayments(engine, project_ids))
 
 
+UNASSIGNED = "—"  # a building whose project has no front desk to collect
+
+
 @st.cache_data(ttl=120, show_spinner=False)
 def collection_worklist(url: str, project_ids, today):
-    """The ladder's work for today, each row with the collector of its building (made once per
-    cache, not on every click of every user)."""
+    """The ladder's work for today, each row with the collector of its building, one of its
+    project's front desk (made once per cache, not on every click of every user)."""
     engine = _engine_for(url)
     work, collectors = collections.worklist(engine, today, project_ids), collections.collectors(engine, project_ids)
     where = list(zip(work["project"], work["building"]))
-    staff_of = {pb: assign_collector(*pb, collectors) or "—" for pb in set(where)}
+    staff_of = {pb: assign_collector(*pb, collectors.get(pb[0], [])) or UNASSIGNED for pb in set(where)}
     return work.assign(staff=[staff_of[pb] for pb in where])
 
 

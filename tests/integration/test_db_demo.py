@@ -57,11 +57,15 @@ def test_small_company_has_every_demo_account(demo_engine):
     c = counts(demo_engine)
     assert c["projects"] == 3 and c["units"] == 3 * 40
     accounts = users.list_users(demo_engine).set_index("username")
-    assert set(accounts.index) == DEMO_USERNAMES
-    assert {u: accounts.loc[u, "role"] for u in accounts.index} == {u: r for u, _, r in DEMO_ACCOUNTS}
+    desks = {f"desk{n:02d}" for n in (1, 2, 3)}   # a fee collector per project
+    assert set(accounts.index) == DEMO_USERNAMES | desks
+    assert {u: accounts.loc[u, "role"] for u in accounts.index} == \
+        {u: r for u, _, r in DEMO_ACCOUNTS} | {u: "frontdesk" for u in desks}
+    projects = org.list_projects(demo_engine)["id"].tolist()
+    assert sorted(users.get_account(demo_engine, u).project_ids for u in desks) == [(p,) for p in sorted(projects)]
     assert users.demo_mode(demo_engine)
     creds = users.credentials(demo_engine)["usernames"]
-    assert all(check_password(DEMO_PASSWORD, creds[u]["password"]) for u in DEMO_USERNAMES)
+    assert all(check_password(DEMO_PASSWORD, creds[u]["password"]) for u in DEMO_USERNAMES | desks)
 
 
 def test_small_company_without_the_batch_city_still_gives_supervisors_a_project(demo_engine):
