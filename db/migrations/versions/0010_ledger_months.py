@@ -24,75 +24,68 @@ depends_on = None
 _OPEN = "amount_cents > paid_cents + waived_cents"
 _CREDIT = "credit_cents > 0"
 
-# ---- SQLite: one trigger per event; UPDATE OF limits them to the columns the sums depend on.
-_SQLITE_UPSERT = """INSERT INTO ledger_months (project_id, period, billed_cents, collected_cents)
+# What a row of each source table adds to its month: `sign` is "" for a new row and "-" for an old one.
+# (No table alias: SQLite refuses one inside a trigger.)
+_UPSERT = """INSERT INTO ledger_months (project_id, period, billed_cents, collected_cents)
     VALUES ({p}, {period}, {billed}, {collected})
-    ON CONFLICT (project_id, period) DO UPDATE SET billed_cents = billed_cents + excluded.billed_cents,
-                                                   collected_cents = collected_cents + excluded.collected_cents;"""
-_SQLITE_IN_MONTH = "substr({row}.paid_on, 1, 7) <= {row}.bill_period"
+    ON CONFLICT (project_id, period) DO UPDATE
+    SET billed_cents = ledger_months.billed_cents + excluded.billed_cents,
+        collected_cents = ledger_months.collected_cents + excluded.collected_cents;"""
+_PAID_MONTH = {"postgresql": "to_char({}, 'YYYY-MM')", "sqlite": "substr({}, 1, 7)"}   # 'YYYY-MM' of a date
 
 
-def _sqlite_bill(row: str, sign: str) -> str:
-    return _SQLITE_UPSERT.format(p=f"{row}.project_id", period=f"{row}.period",
-                                 billed=f"{sign}({row}.amount_cents - {row}.waived_cents)", collected="0")
+def _bill(row: str, sign: str, _paid_month: str) -> str:
+    return _UPSERT.format(p=f"{row}.project_id", period=f"{row}.period",
+                          billed=f"{sign}({row}.amount_cents - {row}.waived_cents)", collected="0")
 
 
-def _sqlite_allocation(row: str, sign: str) -> str:
-    cents = f"CASE WHEN {_SQLITE_IN_MONTH.format(row=row)} THEN {sign}{row}.cents ELSE 0 END"
-    return _SQLITE_UPSERT.format(p=f"{row}.project_id", period=f"{row}.bill_period", billed="0", collected=cents)
+def _allocation(row: str, sign: str, paid_month: str) -> str:
+    in_month = f"{paid_month.format(f'{row}.paid_on')} <= {row}.bill_period"
+    return _UPSERT.format(p=f"{row}.project_id", period=f"{row}.bill_period", billed="0",
+                          collected=f"CASE WHEN {in_month} THEN {sign}{row}.cents ELSE 0 END")
 
 
-_SQLITE_TRIGGERS = {
-    "ledger_months_bill_insert": f"AFTER INSERT ON bills BEGIN {_sqlite_bill('NEW', '')} END",
-    "ledger_months_bill_delete": f"AFTER DELETE ON bills BEGIN {_sqlite_bill('OLD', '-')} END",
-    "ledger_months_bill_update": "AFTER UPDATE OF project_id, period, amount_cents, waived_cents ON bills BEGIN "
-                                 f"{_sqlite_bill('OLD', '-')} {_sqlite_bill('NEW', '')} END",
-    "ledger_months_allocation_insert": f"AFTER INSERT ON allocations BEGIN {_sqlite_allocation('NEW', '')} END",
-    "ledger_months_allocation_delete": f"AFTER DELETE ON allocations BEGIN {_sqlite_allocation('OLD', '-')} END",
-    "ledger_months_allocation_update": "AFTER UPDATE OF project_id, bill_period, paid_on, cents ON allocations BEGIN "
-                                       f"{_sqlite_allocation('OLD', '-')} {_sqlite_allocation('NEW', '')} END",
-}
-
-# ---- PostgreSQL: one function per table, handling all three events.
-_PG_UPSERT = """INSERT INTO ledger_months AS m (project_id, period, billed_cents, collected_cents)
-        VALUES ({p}, {period}, {billed}, {collected})
-        ON CONFLICT (project_id, period) DO UPDATE SET billed_cents = m.billed_cents + EXCLUDED.billed_cents,
-                                                       collected_cents = m.collected_cents + EXCLUDED.collected_cents;"""
+# table: (the columns an update must touch to change the sums, what a row adds)
+_SOURCES = {"bills": ("project_id, period, amount_cents, waived_cents", _bill),
+            "allocations": ("project_id, bill_period, paid_on, cents", _allocation)}
+_SQLITE_EVENTS = ("insert", "delete", "update")
 
 
-def _pg_bill(row: str, sign: str) -> str:
-    return _PG_UPSERT.format(p=f"{row}.project_id", period=f"{row}.period",
-                             billed=f"{sign}({row}.amount_cents - {row}.waived_cents)", collected="0")
+def _create_triggers(dialect: str) -> None:
+    """PostgreSQL: one plpgsql function per table for all three events; SQLite: a trigger per event."""
+    for table, (columns, adds) in _SOURCES.items():
+        name = f"ledger_months_from_{table}"
+        old, new = adds("OLD", "-", _PAID_MONTH[dialect]), adds("NEW", "", _PAID_MONTH[dialect])
+        if dialect == "postgresql":
+            op.execute(f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP IN ('UPDATE', 'DELETE') THEN {old} END IF;
+                    IF TG_OP IN ('INSERT', 'UPDATE') THEN {new} END IF;
+                    RETURN NULL;
+                END $$""")
+            op.execute(f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {columns} ON {table} "
+                       f"FOR EACH ROW EXECUTE FUNCTION {name}()")
+        else:
+            whens = {"insert": ("INSERT", new), "delete": ("DELETE", old),
+                     "update": (f"UPDATE OF {columns}", old + new)}
+            for event in _SQLITE_EVENTS:
+                when, body = whens[event]
+                op.execute(f"CREATE TRIGGER {name}_{event} AFTER {when} ON {table} BEGIN {body} END")
 
 
-def _pg_allocation(row: str, sign: str) -> str:
-    cents = f"CASE WHEN to_char({row}.paid_on, 'YYYY-MM') <= {row}.bill_period THEN {sign}{row}.cents ELSE 0 END"
-    return _PG_UPSERT.format(p=f"{row}.project_id", period=f"{row}.bill_period", billed="0", collected=cents)
+def _drop_triggers(dialect: str) -> None:
+    for table in _SOURCES:
+        name = f"ledger_months_from_{table}"
+        if dialect == "postgresql":
+            op.execute(f"DROP TRIGGER {name} ON {table}")
+            op.execute(f"DROP FUNCTION {name}()")
+        else:
+            for event in _SQLITE_EVENTS:
+                op.execute(f"DROP TRIGGER {name}_{event}")
 
 
-def _pg_function(name: str, old: str, new: str) -> str:
-    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            {old}
-        END IF;
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            {new}
-        END IF;
-        RETURN NULL;
-    END $$"""
-
-
-_PG = {  # function name: (table, columns an update must touch, its body)
-    "ledger_months_from_bills": ("bills", "project_id, period, amount_cents, waived_cents",
-                                 _pg_function("ledger_months_from_bills", _pg_bill("OLD", "-"), _pg_bill("NEW", ""))),
-    "ledger_months_from_allocations": ("allocations", "project_id, bill_period, paid_on, cents",
-                                       _pg_function("ledger_months_from_allocations", _pg_allocation("OLD", "-"),
-                                                    _pg_allocation("NEW", ""))),
-}
-
-
-def _backfill(paid_month: str) -> str:
+def _backfill(dialect: str) -> str:
+    paid_month = _PAID_MONTH[dialect].format("paid_on")
     return f"""INSERT INTO ledger_months (project_id, period, billed_cents, collected_cents)
         SELECT project_id, period, SUM(billed), SUM(collected) FROM (
             SELECT project_id, period, amount_cents - waived_cents AS billed, 0 AS collected FROM bills
@@ -117,26 +110,13 @@ def upgrade() -> None:
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index('ix_payments_credit', ['project_id', 'credit_cents'], unique=False,
                               sqlite_where=sa.text(_CREDIT), postgresql_where=sa.text(_CREDIT))
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(_backfill("to_char(paid_on, 'YYYY-MM')"))
-        for name, (table, columns, body) in _PG.items():
-            op.execute(body)
-            op.execute(f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {columns} ON {table} "
-                       f"FOR EACH ROW EXECUTE FUNCTION {name}()")
-    else:
-        op.execute(_backfill("substr(paid_on, 1, 7)"))
-        for name, body in _SQLITE_TRIGGERS.items():
-            op.execute(f"CREATE TRIGGER {name} {body}")
+    dialect = op.get_bind().dialect.name
+    op.execute(_backfill(dialect))
+    _create_triggers(dialect)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for name, (table, _columns, _body) in _PG.items():
-            op.execute(f"DROP TRIGGER {name} ON {table}")
-            op.execute(f"DROP FUNCTION {name}()")
-    else:
-        for name in _SQLITE_TRIGGERS:
-            op.execute(f"DROP TRIGGER {name}")
+    _drop_triggers(op.get_bind().dialect.name)
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index('ix_payments_credit', sqlite_where=sa.text(_CREDIT), postgresql_where=sa.text(_CREDIT))
     with op.batch_alter_table('bills', schema=None) as batch_op:
