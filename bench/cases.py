@@ -154,64 +154,68 @@ PAGES += [
 # ---------------------------------------------------------------------------------------------
 # Store functions of the shared core and the sign-in path
 def _org(fn_name: str, *args, scoped: bool = False):
+    """A services.org read, as an actor of every project or of the batch project only."""
     def make(ctx: Ctx):
-        from db import org
+        from dataclasses import replace
+
+        from core.auth.actor import SYSTEM
+        from services import org
         fn = getattr(org, fn_name)
-        scope = (ctx.batch_project,) if scoped else None
-        return lambda: fn(ctx.engine, *args, scope) if args else fn(ctx.engine, scope)
+        actor = replace(SYSTEM, project_ids=(ctx.batch_project,) if scoped else None)
+        return lambda: fn(ctx.engine, actor, *args)
     return make
 
 
-def _credentials(ctx: Ctx):
-    from db import users
-    return lambda: users.credentials(ctx.engine)
+def _account(ctx: Ctx):
+    """The account read behind a sign-in from the cookie and an account change (users.get_account)."""
+    from services import users
+    return lambda: users.get_account(ctx.engine, "frontdesk")
 
 
 def _login_check(ctx: Ctx):
-    """What the login form costs the server: the credentials dict, one bcrypt check of the hash in
-    the store (cost 4 in the bench store), then the post-login writes and reads of ui.auth."""
-    from core.auth.passwords import check_password
-    from db import users
-    from db.demo import DEMO_PASSWORD
+    """What the login form costs the server: services.sessions.sign_in (one bcrypt check of the
+    hash in the store, cost 4 in the bench store, the throttle's counters, a new session row)."""
+    from demo.company import DEMO_PASSWORD
+    from services import sessions
 
-    def run():
-        creds = users.credentials(ctx.engine)
-        assert check_password(DEMO_PASSWORD, creds["usernames"]["frontdesk"]["password"])
-        users.record_login_success(ctx.engine, "frontdesk")
-        return users.get_account(ctx.engine, "frontdesk")
-    return run
+    return lambda: sessions.sign_in(ctx.engine, "frontdesk", DEMO_PASSWORD, "bench").account
 
 
 def _bcrypt(rounds: int):
     def make(ctx: Ctx):
         from core.auth.passwords import check_password, hash_password
-        from db.demo import DEMO_PASSWORD
+        from demo.company import DEMO_PASSWORD
         hashed = hash_password(DEMO_PASSWORD, rounds)
         return lambda: check_password(DEMO_PASSWORD, hashed)
     return make
 
 
+def _bench_session(ctx: Ctx):
+    """A real server-side session of the demo frontdesk, opened untimed (its sign-in is timed above)."""
+    from demo.company import DEMO_PASSWORD
+    from services import sessions
+    return sessions.sign_in(ctx.engine, "frontdesk", DEMO_PASSWORD, "bench")
+
+
 def _still_allowed(ctx: Ctx):
-    """ui.auth._still_allowed: one account read on every click of a signed-in user."""
-    from db import users
-    return lambda: users.get_account(ctx.engine, "frontdesk")
+    """ui.auth._still_allowed: the session check on every click (and every live-board refresh)."""
+    from services import sessions
+    signed = _bench_session(ctx)
+    return lambda: sessions.check(ctx.engine, signed.session_id)
 
 
 def _cookie_sign_in(ctx: Ctx):
-    """ui.auth._user_from_cookie: verify the JWT, then account and revocation reads."""
-    import time
-
-    import jwt
-
-    from db import users
+    """ui.auth._user_from_cookie: verify the token, check its session, read the account."""
+    from core.auth import tokens
+    from services import sessions, users
     key = "bench-" + "k" * 40
-    token = jwt.encode({"username": "frontdesk", "exp_date": time.time() + 86400}, key, algorithm="HS256")
+    signed = _bench_session(ctx)
+    token = tokens.encode(signed.session_id, "frontdesk", signed.issued_at, signed.expires_at, key)
 
     def run():
-        claims = jwt.decode(token, key, algorithms=["HS256"])
-        account = users.get_account(ctx.engine, claims["username"])
-        users.tokens_valid_after(ctx.engine, claims["username"])
-        return account
+        claims = tokens.decode(token, key)
+        live = sessions.check(ctx.engine, claims.session_id)
+        return users.get_account(ctx.engine, live.username)
     return run
 
 
@@ -224,52 +228,56 @@ QUERIES: list[QueryCase] = [
     QueryCase("org", "search_units 王 (1 project)", _org("search_units", "王", scoped=True)),
     QueryCase("org", "search_units 3-19 (1 project)", _org("search_units", "3-19", scoped=True)),
     QueryCase("org", "search_units no match (all)", _org("search_units", "不存在")),
-    QueryCase("users", "credentials", _credentials),
+    QueryCase("users", "get_account", _account),
     QueryCase("login", "login form check (cost-4 hash)", _login_check),
     QueryCase("login", "bcrypt check, cost 12 (production)", _bcrypt(12)),
-    QueryCase("login", "signed-in click: get_account", _still_allowed),
-    QueryCase("login", "cookie sign-in (jwt + 2 reads)", _cookie_sign_in),
+    QueryCase("login", "signed-in click: session check", _still_allowed),
+    QueryCase("login", "cookie sign-in (token + session + account)", _cookie_sign_in),
 ]
 
 
 # ---------------------------------------------------------------------------------------------
-# Complaint store functions
+# Complaint use cases (services.complaints; the row names keep the read queries' names, so the
+# tables compare with earlier runs)
+
+
+def _reader(ctx: Ctx, scoped: bool):
+    """A manager of every project, or of the batch project only."""
+    from core.auth.actor import Actor
+    from core.auth.roles import Role
+    return Actor("manager", Role.MANAGER, (ctx.batch_project,) if scoped else None)
 
 
 def _views(fn_name: str, *args, scoped: bool = False, **kwargs):
-    """A db.complaint_views read as ui.store calls it; `now`/`since` are taken when the case starts."""
+    """A complaint read as the pages call it; `now`/`since` are taken when the case starts."""
     def make(ctx: Ctx):
         from datetime import timedelta
 
-        from db import complaint_views
-        from db.models import utcnow
-        fn = getattr(complaint_views, fn_name)
-        scope = (ctx.batch_project,) if scoped else None
+        from db.base import utcnow
+        from services import complaints
+        reader = _reader(ctx, scoped)
         now = utcnow()
         year_ago = now - timedelta(days=365)
-        if fn_name in ("board_counts", "board"):
-            return lambda: fn(ctx.engine, now, scope, **kwargs)
+        if fn_name == "board_counts":
+            return lambda: complaints.counts(ctx.engine, reader, now)
+        if fn_name == "board":
+            return lambda: complaints.board(ctx.engine, reader, now, **kwargs)
         if fn_name == "escalations":
-            return lambda: fn(ctx.engine, scope)
+            return lambda: complaints.escalations(ctx.engine, reader)
         if fn_name == "analysis":
-            return lambda: fn(ctx.engine, year_ago, now, now, scope, *args)
-        return lambda: fn(ctx.engine, year_ago, scope)
+            return lambda: complaints.analysis(ctx.engine, reader, year_ago, now, *args, now=now)
+        if fn_name == "recurring_root_causes":
+            return lambda: complaints.root_causes(ctx.engine, reader, year_ago)
+        return lambda: getattr(complaints, fn_name)(ctx.engine, reader, year_ago)
     return make
 
 
 def _store_board(scoped: bool, category: str | None = None):
-    """Everything ui.store.complaint_board runs on a cache miss (counts, board, escalations)."""
+    """Everything ui.complaint_cache.live_board runs on a cache miss (counts, board, escalations)."""
     def make(ctx: Ctx):
-        from db import complaint_views
-        from db.models import utcnow
-        scope = (ctx.batch_project,) if scoped else None
-
-        def run():
-            now = utcnow()
-            return (complaint_views.board_counts(ctx.engine, now, scope),
-                    complaint_views.board(ctx.engine, now, scope, None, category, None),
-                    complaint_views.escalations(ctx.engine, scope))
-        return run
+        from services import complaints
+        reader = _reader(ctx, scoped)
+        return lambda: complaints.live_board(ctx.engine, reader, None, category, None)
     return make
 
 
@@ -277,19 +285,20 @@ _WRITE_ROOM = "7-102"  # the write cases register here, so that BENCH_ROOM's his
 
 
 def _bench_unit(ctx: Ctx, room: str | None = None) -> int:
-    from db import org
-
     from bench.complaint_data import BENCH_ROOM
-    unit_id = org.find_unit(ctx.engine, ctx.batch_project, room or BENCH_ROOM)
+    from core.auth.actor import SYSTEM
+    from services import org
+    unit_id = org.find_unit(ctx.engine, SYSTEM, ctx.batch_project, room or BENCH_ROOM)
     if unit_id is None:
         raise LookupError(f"no room {room or BENCH_ROOM} in the batch project")
     return unit_id
 
 
 def _unit_history(ctx: Ctx):
-    from db import complaint_views
+    from services import complaints
     unit_id = _bench_unit(ctx)
-    return lambda: complaint_views.unit_history(ctx.engine, unit_id)
+    reader = _reader(ctx, scoped=False)
+    return lambda: complaints.unit_history(ctx.engine, reader, unit_id)
 
 
 def _by_number(module: str, fn_name: str):
@@ -299,6 +308,15 @@ def _by_number(module: str, fn_name: str):
         fn = getattr(importlib.import_module(f"db.{module}"), fn_name)
         number = _bench_open_ticket(ctx)
         return lambda: fn(ctx.engine, number)
+    return make
+
+
+def _ticket_read(fn_name: str):
+    """services.complaints.<fn_name>(engine, actor, number) on the open ticket of BENCH_ROOM."""
+    def make(ctx: Ctx):
+        from services import complaints
+        fn, reader, number = getattr(complaints, fn_name), _reader(ctx, scoped=False), _bench_open_ticket(ctx)
+        return lambda: fn(ctx.engine, reader, number)
     return make
 
 
@@ -315,11 +333,11 @@ def _remove_bench_tickets(ctx: Ctx) -> None:
 
 
 def _register(ctx: Ctx):
-    """db.complaints.register on _WRITE_ROOM (repeat detection reads its earlier tickets), commit
+    """services.complaints.register on _WRITE_ROOM (repeat detection reads its earlier tickets), commit
     included. Each call adds a ticket, numbered after today's others."""
+    from core.auth.actor import Actor
     from core.auth.roles import Role
-    from core.complaints.workflow import Actor
-    from db import complaints
+    from services import complaints
     _remove_bench_tickets(ctx)
     unit_id = _bench_unit(ctx, _WRITE_ROOM)
     actor = Actor("frontdesk", Role.FRONTDESK)
@@ -329,17 +347,17 @@ def _register(ctx: Ctx):
 
 
 def _act(kind: str):
-    """db.complaints.act on a ticket registered untimed for the case, commit included:
+    """services.complaints.act on a ticket registered untimed for the case, commit included:
     `root_cause` records a root cause (no stage change); `pause` alternates pause and resume."""
     def make(ctx: Ctx):
+        from core.auth.actor import Actor
         from core.auth.roles import Role
-        from core.complaints.workflow import Actor
-        from db import complaints
+        from services import complaints
         actor = Actor("frontdesk", Role.FRONTDESK)
         number = _register(ctx)() if kind == "root_cause" else complaints.register(
             ctx.engine, actor, unit_id=_bench_unit(ctx, _WRITE_ROOM), channel="walk_in", complainant=_BENCH_MARK,
             phone="", place="", content="楼道垃圾两天没人收。", category="cleaning")
-        state = {"version": complaints.load(ctx.engine, number).version, "paused": False}
+        state = {"version": complaints.load(ctx.engine, actor, number).version, "paused": False}
 
         def run():
             if kind == "root_cause":
@@ -349,7 +367,7 @@ def _act(kind: str):
                 data, action = {}, "resume"
             else:
                 data, action = {"reason": "customer", "note": "客户出差，下周回来再约"}, "pause"
-            after = complaints.act(ctx.engine, number, state["version"], actor, action, **data)
+            after = complaints.act(ctx.engine, actor, number, state["version"], action, **data)
             state["version"], state["paused"] = after.version, after.paused_since is not None
             return after
         return run
@@ -365,8 +383,8 @@ QUERIES += [
     QueryCase("complaints", "board (1 project, category repairs)", _views("board", scoped=True, category="repairs")),
     QueryCase("complaints", "escalations (all)", _views("escalations")),
     QueryCase("complaints", "escalations (1 project)", _views("escalations", scoped=True)),
-    QueryCase("complaints", "store.complaint_board miss (all)", _store_board(False)),
-    QueryCase("complaints", "store.complaint_board miss (1 project)", _store_board(True)),
+    QueryCase("complaints", "complaint_cache.live_board miss (all)", _store_board(False)),
+    QueryCase("complaints", "complaint_cache.live_board miss (1 project)", _store_board(True)),
     QueryCase("complaints", "analysis by category, 1 year (all)", _views("analysis", "category")),
     QueryCase("complaints", "analysis by month, 1 year (all)", _views("analysis", "month")),
     QueryCase("complaints", "analysis by building, 1 year (all)", _views("analysis", "building")),
@@ -375,9 +393,10 @@ QUERIES += [
     QueryCase("complaints", "frequent_complainants, 1 year (all)", _views("frequent_complainants")),
     QueryCase("complaints", "recurring_root_causes, 1 year (all)", _views("recurring_root_causes")),
     QueryCase("complaints", "unit_history (room with tickets)", _unit_history),
-    QueryCase("complaints", "ticket_place (open ticket)", _by_number("complaint_views", "ticket_place")),
-    QueryCase("complaints", "load (open ticket)", _by_number("complaints", "load")),
-    QueryCase("complaints", "timeline (open ticket)", _by_number("complaint_views", "timeline")),
+    QueryCase("complaints", "ticket_place (open ticket)", _by_number("complaint_queries", "ticket_place")),
+    QueryCase("complaints", "load (open ticket)", _ticket_read("load")),
+    QueryCase("complaints", "timeline (open ticket)", _by_number("complaint_queries", "timeline")),
+    QueryCase("complaints", "ticket: place, load and timeline (open ticket)", _ticket_read("ticket")),
     QueryCase("complaint writes", "register (commit included)", _register),
     QueryCase("complaint writes", "act record_root_cause (commit included)", _act("root_cause")),
     QueryCase("complaint writes", "act pause / resume (commit included)", _act("pause")),

@@ -3,8 +3,8 @@
 300,000 tickets at scale 1.0 (about 410 a day on average, growing), over every project, unit, category and stage:
 mostly closed, ~2% open at every open stage (young tickets far more often than old ones), some
 of them paused, red-line and repeat escalations (repeats found with the real
-core.complaints.workflow.find_repeat), call-backs on every closed ticket, a few timeline events per
-ticket. Deadlines come from the real clock rules (core.complaints.clock); the tickets are not driven
+core.complaints.workflow.find_repeat: same unit, category and matter), call-backs on every closed ticket, a few timeline events per
+ticket. Deadlines come from the real clock rules (core.complaints.deadlines); the tickets are not driven
 through the workflow one action at a time (ten times slower), their fields are filled in the shape
 the workflow leaves them at the stage they reached.
 
@@ -23,11 +23,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
-from core.complaints import clock
+from core.clock import CHINA
+from core.complaints import deadlines
 from core.complaints import workflow as wf
-from core.complaints.model import OPEN_STAGES, Category, Channel, PauseReason, RedLine, Stage, Want
-from db.demo import BATCH_CITY, fake_name, fake_phone
-from db.demo_complaints import DEPARTMENTS, STORIES
+from core.complaints.model import OPEN_STAGES, Category, Channel, ClockPauseReason, RedLine, Stage, Want
+from demo.company import BATCH_CITY, fake_name, fake_phone
+from demo.complaints import DEPARTMENTS, STORIES
 from db.models import (ComplaintCallbackRow, ComplaintEventRow, ComplaintRow, Owner, Project, Unit,
                        utcnow)
 
@@ -102,7 +103,7 @@ class _Numbers:
                 self.last[prefix] = max(self.last.get(prefix, 0), int(seq))
 
     def next(self, received: datetime) -> str:
-        prefix = "TS-" + received.astimezone(clock.CHINA).strftime("%Y%m%d")
+        prefix = "TS-" + received.astimezone(CHINA).strftime("%Y%m%d")
         seq = self.last.get(prefix, 0) + 1
         if seq > 9999:
             raise ValueError(f"more than 9,999 tickets on {prefix[3:]}: lower the scale")
@@ -116,7 +117,7 @@ GROWTH = 0.5  # the company has half as many tickets a day again as two years ag
 def _received_moments(rng: random.Random, n: int, now: datetime) -> list[datetime]:
     """n moments over the last DAYS days, growing linearly towards today (GROWTH), mostly in the
     daytime: at scale 1.0 about 330 a day two years ago and 490 now."""
-    today = now.astimezone(clock.CHINA).date()
+    today = now.astimezone(CHINA).date()
     hours = list(range(24))
     hour_w = [1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 12, 9, 11, 13, 13, 12, 11, 10, 9, 8, 6, 3, 2]
     out = []
@@ -128,7 +129,7 @@ def _received_moments(rng: random.Random, n: int, now: datetime) -> list[datetim
         day = today - timedelta(days=age_days)
         hour = rng.choices(hours, hour_w)[0]
         moment = datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60),
-                          tzinfo=clock.CHINA)
+                          tzinfo=CHINA)
         if moment > now:
             moment -= timedelta(days=1)
         out.append(moment)
@@ -220,15 +221,16 @@ def generate_complaints(engine: Engine, tickets: int, seed: int = 2026, now: dat
 
             # ---- the real rules: repeat detection, escalation, deadlines
             earlier = history.get(unit.id, []) if unit is not None else []
-            repeat_of, nth = wf.find_repeat(category, received, earlier) if unit is not None else (None, 1)
+            repeat_of, nth = (wf.find_repeat(category, received, earlier, matter=content)
+                              if unit is not None else (None, 1))
             escalation = "senior" if red else ("manager" if repeat_of else "none")
             number = numbers.next(received)
             if unit is not None:
                 cut = received - wf.REPEAT_WINDOW
                 history[unit.id] = [e for e in earlier if e.received_at >= cut] + \
-                    [wf.Earlier(number, category, received, repeat_of)]
-            due_at = clock.overall_deadline(category, received)
-            cal = clock.calendar_for(category)
+                    [wf.Earlier(number, category, received, repeat_of, content, nth)]
+            due_at = deadlines.overall_deadline(category, received)
+            cal = deadlines.calendar_for(category)
 
             # ---- how far it got
             if forced:
@@ -279,11 +281,11 @@ def generate_complaints(engine: Engine, tickets: int, seed: int = 2026, now: dat
             if "agree" in step_times:
                 agreed_at = step_times["agree"] + timedelta(days=rng.randint(1, 5), hours=rng.randint(0, 8))
             stage_deadline = None if stage == Stage.CLOSED else \
-                clock.stage_deadline(category, stage, stage_started, agreed_at)
+                deadlines.stage_deadline(category, stage, stage_started, agreed_at)
             paused_since = pause_reason = None
             if stage != Stage.CLOSED and rng.random() < 0.08:
                 paused_since = stage_started + (now - stage_started) * rng.uniform(0.1, 0.9)
-                pause_reason = rng.choice(list(PauseReason)).value
+                pause_reason = rng.choice(list(ClockPauseReason)).value
             has_root = stage == Stage.CLOSED or (stage == Stage.CALLBACK and rng.random() < 0.5)
             acknowledged = None
             if escalation != "none" and (stage == Stage.CLOSED or rng.random() < (0.6 if age.days >= 1 else 0.2)):

@@ -27,7 +27,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from db.demo import CompanySize, seed_demo
+from demo.company import CompanySize, seed_demo
 from db.engine import ROOT, make_engine
 from db.migrate import upgrade
 

@@ -132,22 +132,29 @@ async def manager(session: Session, tally: Tally, deadline: float, think: float)
         await pause(think)
 
 
-def login_cookie(key: str, username: str) -> str:
-    """The cookie a sign-in would have left in the browser (streamlit-authenticator's JWT)."""
-    import jwt
+def login_cookie(engine, key: str, username: str) -> str:
+    """The cookie a sign-in leaves in the browser: a real sign-in (a server-side session record,
+    which the app checks on every run) and the signed token naming it."""
+    from bench.load_proxy import session_token
 
-    return jwt.encode({"username": username, "exp_date": time.time() + 86400}, key, algorithm="HS256")
+    return session_token(engine, key, username)
 
 
-async def level(base: str, key: str, users: int, seconds: float, rooms: list[str], labels: dict,
+async def level(base: str, cookies: dict[str, str], users: int, seconds: float, rooms: list[str], labels: dict,
                 think: float) -> Tally:
     tally = Tally()
     sessions = []
     for i in range(users):
-        s = Session(base, login_cookie(key, "supervisor" if i % 2 == 0 else "manager"))
+        s = Session(base, cookies["supervisor" if i % 2 == 0 else "manager"])
         await s.open()
         await s.run("")   # the app's front door: sign-in from the cookie, the menu
         sessions.append(s)
+    return await drive(sessions, seconds, rooms, labels, think, tally)
+
+
+async def drive(sessions: list, seconds: float, rooms: list[str], labels: dict, think: float, tally: Tally) -> Tally:
+    """The even sessions tap households (each its share of `rooms`), the odd ones watch the board,
+    for `seconds`; then every websocket is closed."""
     deadline = time.perf_counter() + seconds
     supervisors = [s for i, s in enumerate(sessions) if i % 2 == 0]
     per = max(1, len(rooms) // max(1, len(supervisors)))
@@ -192,7 +199,7 @@ def main(argv=None) -> None:
     from sqlalchemy import select
 
     from core.i18n import translate
-    from db.demo import seed_demo
+    from demo.company import seed_demo
     from db.engine import make_engine
     from db.migrate import upgrade
     from db.models import Unit
@@ -205,6 +212,7 @@ def main(argv=None) -> None:
     port = 8700 + os.getpid() % 200
     server = start_server(url, key, port)
     labels = {"find": translate("mlive.find")}
+    cookies = {name: login_cookie(engine, key, name) for name in ("supervisor", "manager")}
     try:
         print(f"{'users':>6} {'action':>12} {'count':>7} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} "
               f"{'errors':>7} {'refused':>8}")
@@ -212,7 +220,7 @@ def main(argv=None) -> None:
             with engine.connect() as conn:
                 rooms = list(conn.scalars(select(Unit.room_no).join(A, A.unit_id == Unit.id)
                                           .where(A.finished_at.is_(None), A.no_show.is_(False)).order_by(A.day, A.id)))
-            tally = asyncio.run(level(f"127.0.0.1:{port}", key, users, args.seconds, rooms, labels, args.think))
+            tally = asyncio.run(level(f"127.0.0.1:{port}", cookies, users, args.seconds, rooms, labels, args.think))
             for action in ("movein_tap", "board_view"):
                 times = tally.ms[action]
                 if not times:

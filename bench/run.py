@@ -65,7 +65,7 @@ def _ms(value) -> str | None:
 
 
 def _signed_in(engine, role: str):
-    from db import users
+    from services import users
     from ui.session import CurrentUser
     account = users.get_account(engine, role)
     if account is None:
@@ -178,7 +178,7 @@ def _startup(repeat: int) -> tuple[float, float]:
     that every case's first run is comparable. Then AppTest's own cost: an almost empty script."""
     from streamlit.testing.v1 import AppTest
     started = time.perf_counter()
-    at = AppTest.from_string("import altair, pandas\nfrom ui import auth, store\nstore.engine()\n",
+    at = AppTest.from_string("import altair, pandas\nfrom ui import auth, cache\ncache.engine()\n",
                              default_timeout=60).run()
     if len(at.exception):
         raise RuntimeError(at.exception[0].message)
@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import cases as registry
     from db.engine import make_engine
-    from db.demo import BATCH_CITY
+    from demo.company import BATCH_CITY
     from db.models import Project
 
     engine = make_engine(url)

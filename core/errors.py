@@ -31,3 +31,41 @@ class NotFound(DomainError):
 
 class PermissionDenied(DomainError):
     pass
+
+
+class ValidationErrors(ValidationError):
+    """Several wrong fields at once, so a form names them all in one submit."""
+
+    def __init__(self, errors: list[ValidationError]):
+        first = errors[0]
+        params = dict(first.params)
+        super().__init__(first.key, **params)
+        self.errors = list(errors)
+
+    @classmethod
+    def collect(cls, *checks):
+        """Run each zero-argument check; raise every ValidationError together; return the values."""
+        values, errors = [], []
+        for check in checks:
+            try:
+                values.append(check())
+            except ValidationErrors as e:
+                errors.extend(e.errors)
+                values.append(None)
+            except ValidationError as e:
+                errors.append(e)
+                values.append(None)
+        if errors:
+            raise cls(errors)
+        return values
+
+
+def checked_text(value, field: str, max_len: int, required: bool = True) -> str:
+    """Free text as typed, trimmed: refused when required and blank, or longer than `max_len`.
+    Kept as typed (no NFKC): full-width Chinese punctuation must stay full-width."""
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise ValidationError("err.required", field=field)
+    if len(text) > max_len:
+        raise ValidationError("err.too_long", field=field, max=max_len)
+    return text

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import Base, UTCDateTime, utcnow
+from db.base import Base, UTCDateTime, utcnow
 
 
 class CaseRow(Base):
@@ -25,6 +25,8 @@ class CaseRow(Base):
     method_steps: Mapped[str] = mapped_column(String(300), default="")  # ',a,b,'
     source: Mapped[str] = mapped_column(String(100), default="")
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    # The complaint a draft was made from (0020): unique, so "turn into a case" twice makes one.
+    from_complaint: Mapped[str | None] = mapped_column(String(20), index=True, unique=True)
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

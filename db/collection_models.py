@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import Base, UTCDateTime, utcnow
+from core.collections.ledger import overdue_before
+from db.base import Base, UTCDateTime, utcnow
 
 
 class CollectionSettings(Base):
@@ -40,6 +41,19 @@ class Bill(Base):
     paid_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     waived_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     due: Mapped[date] = mapped_column(Date)
+    # 0013: the billing run that made it (None: imported or seeded). No foreign key: adding one on
+    # SQLite would rebuild the whole table (and drop the ledger_months triggers of 0010).
+    run_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+OUTSTANDING = Bill.amount_cents - Bill.paid_cents - Bill.waived_cents
+# Written exactly as the partial indexes' condition (ix_bills_open...), so the planner can use them.
+UNPAID = Bill.amount_cents > Bill.paid_cents + Bill.waived_cents
+
+
+def overdue_on(today: date):
+    """core's cut between overdue and current (core.collections.ledger.overdue_before) in SQL."""
+    return Bill.due < overdue_before(today)
 
 
 class Payment(Base):
@@ -59,6 +73,20 @@ class Payment(Base):
     # One key per submitted form: a double tap finds the first payment instead of making a second.
     request_key: Mapped[str | None] = mapped_column(String(40), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # 0013: a void keeps the row and its receipt number; its allocations are gone, its credit is 0.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voided_by: Mapped[str | None] = mapped_column(String(32))
+    void_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class ReceiptCounter(Base):
+    """0013: the last receipt number given per project and year. Its row is locked by the payment's
+    own transaction (an UPDATE), so numbers come without gaps (a rolled-back payment gives its number
+    back) and never twice, on PostgreSQL under concurrency as on SQLite."""
+    __tablename__ = "receipt_counters"
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
 
 
 class Allocation(Base):
@@ -73,6 +101,38 @@ class Allocation(Base):
     bill_period: Mapped[str] = mapped_column(String(7))
     paid_on: Mapped[date] = mapped_column(Date)
     cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class FeeRateRow(Base):
+    """0013: a fee item's rate of a project from a month on (core.collections.billing.FeeRate)."""
+    __tablename__ = "fee_rates"
+    __table_args__ = (UniqueConstraint("project_id", "item", "effective_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    item: Mapped[str] = mapped_column(String(12))
+    basis: Mapped[str] = mapped_column(String(8))              # area (per m²) or fixed
+    cents: Mapped[int] = mapped_column(BigInteger)
+    effective_from: Mapped[date] = mapped_column(Date)         # the first day of a month
+    developer_bp: Mapped[int] = mapped_column(Integer, default=10_000)   # share the developer pays when unsold
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class BillingRun(Base):
+    """0013: one confirmed monthly billing run of a project; its bills carry its id (bills.run_id)."""
+    __tablename__ = "billing_runs"
+    __table_args__ = (Index("ix_billing_runs_project_period", "project_id", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    period: Mapped[str] = mapped_column(String(7))
+    status: Mapped[str] = mapped_column(String(8), default="done")     # done, undone
+    bills: Mapped[int] = mapped_column(Integer)
+    cents: Mapped[int] = mapped_column(BigInteger)
+    credit_settled: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    undone_by: Mapped[str | None] = mapped_column(String(32))
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class LedgerMonth(Base):
@@ -106,14 +166,40 @@ class DunningAction(Base):
     step: Mapped[str] = mapped_column(String(10))
     taken_on: Mapped[date] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(String(12))
-    delivered: Mapped[bool] = mapped_column(Boolean, default=False)  # proof of delivery kept (art. 195)
+    # Recorded as delivered. Only a row with a proof kind restarts limitation (art. 195): rows ticked
+    # before 0017 have none (core/collections/delivery.py).
+    delivered: Mapped[bool] = mapped_column(Boolean, default=False)
     promised_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(300), default="")
     staff: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # 0017: the proof of delivery. courier + tracking_no, or a signed copy (delivery_proof_files),
+    # or a refusal witnessed by two staff (usernames).
+    proof_kind: Mapped[str | None] = mapped_column(String(20))
+    courier: Mapped[str | None] = mapped_column(String(12))
+    tracking_no: Mapped[str | None] = mapped_column(String(30))
+    witness_1: Mapped[str | None] = mapped_column(String(32))
+    witness_2: Mapped[str | None] = mapped_column(String(32))
+
+
+class DeliveryProofFile(Base):
+    """The photo or scan of a signed demand, kept in the store like the move-in defect photos: in
+    the same transaction as its action (nothing half-saved), in every backup and on every server of
+    a PostgreSQL set-up. The hash names the content for whoever checks a printout against it."""
+    __tablename__ = "delivery_proof_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("dunning_actions.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))          # core.uploads.UploadKind, from the bytes
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class PaymentPlan(Base):
+    """A unit's payment plan (core/collections/plans.py). `starts` is the day it was entered (money
+    paid from then on counts towards it), `ends` its last instalment's due date. Plans from before
+    0021 have no instalments and no status: they were approved when entered."""
     __tablename__ = "payment_plans"
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -121,3 +207,42 @@ class PaymentPlan(Base):
     ends: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(300), default="")
     created_by: Mapped[str] = mapped_column(String(32))
+    # 0021: the manager's approval. Plain added columns: the ladder reads them, no table rebuild.
+    # A row written without one (the demo, a script) is as plans always were: agreed when entered.
+    status: Mapped[str] = mapped_column(String(10), default="approved", server_default="approved", index=True)
+    total_cents: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(String(300))
+
+
+class PlanInstalment(Base):
+    """0021: one instalment of a payment plan: its due date and amount."""
+    __tablename__ = "payment_plan_instalments"
+    __table_args__ = (UniqueConstraint("plan_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plans.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    due: Mapped[date] = mapped_column(Date)
+    cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class WaiverRequest(Base):
+    """0021: a waiver or discount asked for on one bill, with its reason; a manager approves it
+    (then, and only then, the bill's waived_cents grows and a bill_adjustments row is written) or
+    refuses it with a reason."""
+    __tablename__ = "waiver_requests"
+    __table_args__ = (Index("ix_waiver_requests_project_status", "project_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    cents: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    requested_by: Mapped[str] = mapped_column(String(32))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(String(300))

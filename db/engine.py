@@ -1,5 +1,7 @@
-"""One engine per process. SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE so that
-read-then-update transactions cannot lose each other's writes (measured in STACK-NOTES)."""
+"""One engine per process. SQLite gets WAL and a busy timeout; a unit of work (every write) begins
+with BEGIN IMMEDIATE so that read-then-update transactions cannot lose each other's writes
+(measured in STACK-NOTES), while plain reads begin deferred and, under WAL, never wait for a
+writer: a manager's search goes on during a long import."""
 from __future__ import annotations
 
 import os
@@ -11,6 +13,12 @@ from sqlalchemy.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "data" / "app.db"
 BUSY_TIMEOUT_MS = 15_000
+SQLITE_BEGIN = "sqlite_begin"   # execution option: "IMMEDIATE" for a connection that will write
+
+
+def for_writing(engine: Engine) -> Engine:
+    """The same engine, its transactions taking SQLite's write lock at BEGIN (PostgreSQL ignores it)."""
+    return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
 
 
 def database_url() -> str:
@@ -32,7 +40,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:

@@ -7,7 +7,7 @@ from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Integer, LargeBi
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import Base, UTCDateTime, utcnow
+from db.base import Base, UTCDateTime, utcnow
 
 
 class MoveinBatch(Base):
@@ -24,7 +24,8 @@ class MoveinBatch(Base):
     target_p90_min: Mapped[float] = mapped_column(Float, default=15.0)
     weekend_factor: Mapped[float] = mapped_column(Float, default=1.9)
     no_show_rate: Mapped[float] = mapped_column(Float, default=0.05)
-    stations: Mapped[list] = mapped_column(JSON)          # [{code, mean_min, sd_min, staff}] in order
+    overflow: Mapped[str] = mapped_column(String(10), default="outside", server_default="outside")  # beyond the seats
+    stations: Mapped[list] = mapped_column(JSON)          # [{code, mean_min, sd_min, staff, max_staff}] in order
     staffing: Mapped[dict] = mapped_column(JSON, default=dict)  # {"YYYY-MM-DD": {station: staff}}
     zones: Mapped[list] = mapped_column(JSON, default=list)     # [{code, m2}]
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -43,8 +44,29 @@ class MoveinAppointment(Base):
     no_show: Mapped[bool] = mapped_column(Boolean, default=False)
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Station mode: the desk of the next station that has taken the household, and since when.
+    serving_by: Mapped[str | None] = mapped_column(String(32))
+    serving_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The day it was booked for, when it came on another one (and now counts on that day).
+    booked_day: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+class MoveinEvent(Base):
+    """One tap on a household (check-in, take, finish, no-show, late arrival), with the
+    household's state before it, so that it can be taken back; the household's timeline."""
+    __tablename__ = "movein_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("movein_appointments.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    station: Mapped[str | None] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    by: Mapped[str] = mapped_column(String(32))
+    before: Mapped[dict] = mapped_column(JSON)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    undone_by: Mapped[str | None] = mapped_column(String(32))
+    undo_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class MoveinStep(Base):
@@ -74,6 +96,9 @@ class MoveinDefect(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(32))
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due: Mapped[date | None] = mapped_column(Date)             # put right by
+    fixed_by: Mapped[str | None] = mapped_column(String(32))
+    closing_note: Mapped[str | None] = mapped_column(String(200))  # how the owner confirmed
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 

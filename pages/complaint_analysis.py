@@ -1,20 +1,18 @@
 """Complaint analysis: counts, time to close, SLA breaches, call-backs, patterns."""
 from datetime import datetime, time, timedelta
 
-import altair as alt
 import streamlit as st
 
 from ui.guard import require
 
 user = require("complaint_analysis")
 
-from db.engine import database_url  # noqa: E402
-from ui import store  # noqa: E402
-from ui.export import excel_button  # noqa: E402
+from ui import cache, charts, complaint_cache  # noqa: E402
+from ui.export import NUMBER, RATE, excel_button  # noqa: E402
 from ui.i18n import t  # noqa: E402
 from core.clock import CHINA, local_today  # noqa: E402
 
-url = database_url()
+url = cache.url()
 st.title(t("page.complaint_analysis"))
 today = local_today()
 c1, c2 = st.columns([2, 1])
@@ -27,7 +25,7 @@ since = datetime.combine(start, time(0), CHINA)
 until = datetime.combine(end + timedelta(days=1), time(0), CHINA)
 
 with st.spinner(t("loading.figures")):
-    frame = store.complaint_analysis(url, user.project_ids, since, until, by)
+    frame = complaint_cache.complaint_analysis(url, user.reader, since, until, by)
 if frame.empty:
     st.info(t("analysis.empty"))
     st.stop()
@@ -45,15 +43,18 @@ m[2].metric(t("analysis.callback_coverage"), f"{frame['called_back'].sum() / tot
 sat = (frame["satisfaction"] * frame["called_back"]).sum() / max(frame["called_back"].sum(), 1)
 m[3].metric(t("analysis.satisfaction"), f"{sat:.2f} / 5")
 
+# One order for both charts (months in time order, anything else by the number received), values
+# on the bars, the breach rate's company mean as a labelled line: read at a glance, side by side.
+frame["key"] = frame["key"].fillna("—").astype(str)
+order = charts.category_order(frame, "key", by="received", chronological=by == "month")
+frame = frame.set_index("key").loc[order].reset_index()     # the table below in the same order
 left, right = st.columns(2)
-axis = alt.X("key:N", title=label, sort=None if by == "month" else "-y")
-left.altair_chart(alt.Chart(frame).mark_bar().encode(
-    x=axis, y=alt.Y("received:Q", title=t("analysis.received")),
-    tooltip=[alt.Tooltip("key:N", title=label), alt.Tooltip("received:Q", title=t("analysis.received"))]),
-    width="stretch")
-right.altair_chart(alt.Chart(frame).mark_bar(color="#c0392b").encode(
-    x=axis, y=alt.Y("breach_rate:Q", title=t("analysis.breach_rate"), axis=alt.Axis(format="%")),
-    tooltip=[alt.Tooltip("key:N", title=label), alt.Tooltip("breach_rate:Q", format=".1%")]), width="stretch")
+left.altair_chart(charts.bars(frame, "key", "received", order, key_title=label, value_title=t("analysis.received")),
+                  width="stretch")
+right.altair_chart(charts.bars(frame, "key", "breach_rate", order, key_title=label,
+                               value_title=t("analysis.breach_rate"), fmt=".0%", axis_format="%",
+                               colour="#c0392b", average=(frame["breaches"].sum() / total, t("analysis.mean"))),
+                   width="stretch")
 
 table = frame.rename(columns={"key": label, **{c: t(f"analysis.{c}") for c in frame.columns if c != "key"}})
 st.dataframe(table, hide_index=True, width="stretch", column_config={
@@ -61,17 +62,25 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={
     t("analysis.callback_coverage"): st.column_config.NumberColumn(format="percent"),
     t("analysis.hours_to_close"): st.column_config.NumberColumn(format="%.1f"),
     t("analysis.satisfaction"): st.column_config.NumberColumn(format="%.2f")})
-excel_button(table, f"complaints_by_{by}.xlsx", key="analysis_export")
+excel_button(table, f"complaints_by_{by}.xlsx", key="analysis_export", sheet=t("xlsx.sheet.analysis", by=label),
+             title=t("xlsx.title.analysis", by=label), period=f"{start} – {end}", filters={t("analysis.by"): label},
+             kinds={t("analysis.breach_rate"): RATE, t("analysis.callback_coverage"): RATE,
+                    t("analysis.hours_to_close"): NUMBER, t("analysis.satisfaction"): NUMBER})
 
 # A day boundary, not "now": the cache key stays the same all day, so reruns cost no SQL.
 year_ago = datetime.combine(today - timedelta(days=365), time(0), CHINA)
-frequent, causes = store.complaint_patterns(url, user.project_ids, year_ago)
+frequent, causes = complaint_cache.complaint_patterns(url, user.reader, year_ago)
 st.subheader(t("analysis.frequent"))
-st.dataframe(frequent.rename(columns={"complainant": t("field.complainant"), "phone": t("field.phone"),
-                                      "complaints": t("analysis.complaints"), "last": t("analysis.last")}),
-             hide_index=True, width="stretch")
+if frequent.empty:
+    st.info(t("analysis.frequent_none"))
+else:
+    st.dataframe(frequent.rename(columns={"complainant": t("field.complainant"), "phone": t("field.phone"),
+                                          "complaints": t("analysis.complaints"), "last": t("analysis.last")}),
+                 hide_index=True, width="stretch")
 st.subheader(t("analysis.root_causes"))
 causes["category"] = causes["category"].map(lambda v: t(f"category.{v}"))
-st.dataframe(causes.rename(columns={"category": t("field.category"), "root_cause": t("field.root_cause"),
-                                    "times": t("analysis.times")}), hide_index=True, width="stretch")
-excel_button(causes, "root_causes.xlsx", key="causes_export")
+causes = causes.rename(columns={"category": t("field.category"), "root_cause": t("field.root_cause"),
+                                "times": t("analysis.times")})
+st.dataframe(causes, hide_index=True, width="stretch")
+excel_button(causes, "root_causes.xlsx", key="causes_export", sheet=t("xlsx.sheet.causes"),
+             title=t("xlsx.title.causes"), period=f"{year_ago.date()} – {today}")

@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+from dataclasses import dataclass
+
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,8 +21,42 @@ for path in (str(ROOT), str(TESTS)):
         sys.path.insert(0, path)
 
 from pg_server import PgServer, PostgresUnavailable  # noqa: E402
+from store_helpers import add_project, row  # noqa: E402
 
 DB_KINDS = ["sqlite", "postgresql"]
+FIGURE_MARK = "trust figure: "       # trust_helpers.report() prints each figure with this mark
+_FIGURES: list[str] = []
+
+
+@pytest.hookimpl(tryfirst=True)   # before xdist's worker reads the groups into the node ids
+def pytest_collection_modifyitems(config, items):
+    """For `pytest -n N --dist loadgroup` (make test): each file runs whole on one worker, so its
+    module fixtures are built once; the browser files all on one worker, in order, sharing one
+    app server and one Chromium (and the first of them gets that server fresh)."""
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group("browser" if path.startswith("tests/browser/") else path))
+
+
+def pytest_runtest_logreport(report):
+    """Gathers the trust figures from the captured output of each test (also of xdist workers,
+    whose reports come back to this process with their captured output)."""
+    for name, content in report.sections:
+        if name == f"Captured stdout {report.when}":   # a later phase's report repeats the earlier ones
+            _FIGURES.extend(line[len(FIGURE_MARK):] for line in content.splitlines() if line.startswith(FIGURE_MARK))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _FIGURES:
+        return
+    tried = [line for line in _FIGURES if line.startswith("bad input: ")]
+    lines = [line for line in _FIGURES if line not in tried]
+    if tried:   # one line per worker: added up
+        total = sum(int(line.split()[2]) for line in tried)
+        lines.append("bad input: " + str(total) + " " + tried[0].split(" ", 3)[3])
+    terminalreporter.section("trust figures")
+    for line in lines:
+        terminalreporter.write_line(line)
 _db_counter = itertools.count(1)
 
 
@@ -88,7 +124,39 @@ DEMO_SIZE_KW = dict(projects=3, units_per_project=40, batch=False)
 def demo_engine(engine):
     """A small demo company (3 projects x 40 units) with the demo accounts (five roles, a fee
     collector per project), fast hashes."""
-    from db.demo import CompanySize, seed_demo
+    from demo.company import CompanySize, seed_demo
 
     assert seed_demo(engine, CompanySize(**DEMO_SIZE_KW), hash_rounds=4) is True
     return engine
+
+
+@dataclass
+class OrgData:
+    engine: object
+    shenzhen: int
+    guangzhou: int
+
+
+@pytest.fixture
+def org_data(engine) -> OrgData:
+    """Two projects; the same room number 3-1906 exists in both."""
+    from core.auth.actor import Actor
+    from core.auth.roles import Role
+    from core.org.model import UnitStatus
+    from services import org
+
+    admin = Actor("admin", Role.ADMIN)
+    sz = add_project(engine, "P001", "深圳·翠湖园", "深圳")
+    gz = add_project(engine, "P002", "广州·星河苑", "广州", buildings=("3",))
+    org.import_units(engine, admin, sz, [
+        row("3-1906", "王伟", "13812345678", UnitStatus.SOLD, "89.50"),
+        row("3-1907", "李娜", "13912345678", UnitStatus.OCCUPIED, "98.00", "行动不便，需轮椅通道"),
+        row("3-106", None, None, UnitStatus.UNSOLD, "128.25"),
+        row("5-101", "张伟", "0755-12345678", UnitStatus.HANDED_OVER, "143.00"),
+        row("5-2201", "王芳", "13700001111", UnitStatus.OCCUPIED, "68.10"),
+    ])
+    org.import_units(engine, admin, gz, [
+        row("3-1906", "赵敏", "13600002222", UnitStatus.OCCUPIED, "118.00"),
+        row("3-1901", "孙丽", "13500003333", UnitStatus.OCCUPIED, "118.00"),
+    ])
+    return OrgData(engine, sz, gz)

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.auth.actor import Actor
+
 USER_KEY = "current_user"
 
 
@@ -15,6 +17,17 @@ class CurrentUser:
     role: str
     # None: every project (admin, manager); else the projects this user may see.
     project_ids: tuple[int, ...] | None
+
+    @property
+    def actor(self) -> Actor:
+        """Who the services see acting."""
+        return Actor(self.username, self.role, self.project_ids)
+
+    @property
+    def reader(self) -> Actor:
+        """The actor for shared cached reads: role and scope only, so every user with the same
+        role and projects shares one cache entry."""
+        return self.actor.as_reader()
 
 
 def current_user() -> CurrentUser | None:

@@ -18,3 +18,12 @@ def md_plain(text: object) -> str:
 def field(label: str, value, container=st) -> None:
     container.caption(label)
     container.text("—" if value is None or value == "" else str(value))
+
+
+def choose_many(label: str, options, **kwargs):
+    """st.multiselect in our words: no "Select all" bulk action (English, and one click invites
+    every user to a session), a placeholder from the catalogue."""
+    from ui.i18n import t
+
+    kwargs.setdefault("placeholder", t("form.choose"))
+    return st.multiselect(label, options, select_all=False, **kwargs)

@@ -19,7 +19,11 @@ class WeakCookieKey(ValueError):
 
 
 def check_key(key: str) -> str:
-    if key in FORBIDDEN or len(key.encode("utf-8")) < MIN_BYTES:
+    try:
+        size = len(key.encode("utf-8"))
+    except UnicodeEncodeError:   # undecodable bytes in the environment (a lone surrogate): no key
+        size = 0
+    if key in FORBIDDEN or size < MIN_BYTES:
         raise WeakCookieKey(f"cookie key must be at least {MIN_BYTES} random bytes")
     return key
 

@@ -2,6 +2,8 @@
 so the length is checked here before any hash is made."""
 from __future__ import annotations
 
+import secrets
+
 import bcrypt
 
 from core.errors import ValidationError
@@ -21,6 +23,13 @@ def validate_password(password: str) -> str:
     return password
 
 
+def validate_repeat(password: str, again: str) -> str:
+    """The second entry of a new password: a typo in a password nobody sees locks its owner out."""
+    if (again or "") != (password or ""):
+        raise ValidationError("err.password_mismatch", field="password_again")
+    return again
+
+
 def hash_password(password: str, rounds: int = 12) -> str:
     validate_password(password)
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
@@ -34,3 +43,8 @@ def check_password(password: str, hashed: str) -> bool:
         return bcrypt.checkpw(data, hashed.encode("ascii"))
     except ValueError:
         return False
+
+
+def unusable_hash() -> str:
+    """A valid bcrypt hash of a secret nobody knows: no password ever matches it."""
+    return bcrypt.hashpw(secrets.token_hex(32).encode(), bcrypt.gensalt(4)).decode("ascii")

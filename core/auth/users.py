@@ -9,6 +9,8 @@ from core.auth.roles import Role, parse_role
 from core.errors import ValidationError
 from core.org.rules import validate_name
 
+# The store's first account: the one role that can set up everything else (projects, staff).
+FIRST_ACCOUNT_ROLE = Role.ADMIN
 _USERNAME_RE = re.compile(r"^[a-z0-9_.-]{3,32}$")
 LANGUAGES = ("zh", "en")
 

@@ -1,7 +1,7 @@
 """Training cases: their fields, the rules a case must meet, and the search ranking."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from core.cases.content import KINDS, METHOD_STEPS, TOPICS
 from core.errors import ValidationError
@@ -72,10 +72,3 @@ def tags(values) -> str:
 
 def untag(stored: str | None) -> tuple[str, ...]:
     return tuple(v for v in (stored or "").split(",") if v)
-
-
-@dataclass(frozen=True)
-class Visibility:
-    """Unpublished cases are seen by trainers and admins only."""
-    see_drafts: bool = False
-    kinds: tuple[str, ...] = field(default_factory=tuple)

@@ -3,13 +3,24 @@
 Each step recurs at its own interval once a unit's oldest debt is at least that old: a notice
 every month, a phone call every two months, a door visit every quarter, a lawyer's letter every
 half year, a lawsuit every year. Debts expire three years after they fall due (Civil Code
-art. 188) unless a demand with proof of delivery restarts the clock (art. 195)."""
+art. 188) unless a demand with proof of delivery restarts the clock (art. 195).
+
+The stop rules (`stop_rules`) pause the reminders, never the clock: an open dispute with us about
+that unit's service or fees (a complaint of a DISPUTE_CATEGORIES category not yet closed), an open
+move-in defect of that unit, or an approved payment plan being kept (core/collections/plans.py: no
+instalment missed beyond its grace days). Any other open
+complaint of the unit (a neighbour's noise, a community event) is shown beside it as history."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 from enum import Enum
+from typing import Iterable
+
+from core.collections import plans
+from core.collections.ledger import is_overdue
+from core.complaints.model import Category, Stage
 
 
 class Step(str, Enum):
@@ -21,13 +32,65 @@ class Step(str, Enum):
 
 
 class PauseReason(str, Enum):
-    PAYMENT_PLAN = "payment_plan"
-    OPEN_COMPLAINT = "open_complaint"
-    OPEN_DEFECT = "open_defect"
+    PAYMENT_PLAN = "payment_plan"        # a plan agreed and being kept
+    DISPUTE = "dispute"                  # an open complaint about the unit's service or its fees
+    OPEN_DEFECT = "open_defect"          # a move-in defect of the unit not yet put right
+
+
+# What the fee pays for (the service and its upkeep: repairs, cleaning, greening, security) and the
+# fees themselves. While one of these is open the owner is in a dispute with us about this money,
+# and a reminder would answer it with a demand. A neighbour, a community event, an emergency or
+# "other" is not a dispute with us: those stay on the list, shown as history.
+DISPUTE_CATEGORIES = frozenset({Category.SERVICE, Category.FEES, Category.REPAIRS, Category.CLEANING,
+                                Category.GREENING, Category.SECURITY})
+OPEN_DEFECT_STATUS = "open"
+
+
+def is_open_complaint(stage: str) -> bool:
+    return stage != Stage.CLOSED.value
+
+
+def is_dispute(category: str) -> bool:
+    """A complaint of this category, while open, pauses the reminders of its unit."""
+    return category in {c.value for c in DISPUTE_CATEGORIES}
+
+
+def plan_kept(starts: date, ends: date, today: date) -> bool:
+    """A plan without instalments (entered before they existed) pauses from its first day to its last."""
+    return starts <= today <= ends
+
+
+def _plan_pauses(plan, today: date) -> bool:
+    if isinstance(plan, plans.Plan):
+        return plans.pauses(plan, today)
+    return plan_kept(*plan, today)
+
+
+@dataclass(frozen=True)
+class UnitMatters:
+    """What is going on at a unit besides its debt: the inputs of the stop rules."""
+    complaints: tuple[tuple[str, str, str], ...] = ()   # (number, category, stage)
+    defect_statuses: tuple[str, ...] = ()
+    plans: tuple = ()     # core.collections.plans.Plan, or (starts, ends) of a plan without instalments
+
+
+@dataclass(frozen=True)
+class Stops:
+    pauses: tuple[PauseReason, ...]       # the rules that pause the unit, in PauseReason order
+    history: tuple[str, ...]              # numbers of its other open complaints (no pause)
+
+
+def stop_rules(m: UnitMatters, today: date) -> Stops:
+    """Which rules pause this unit's reminders today, and its open complaints that do not."""
+    open_ = sorted((n, c) for n, c, stage in m.complaints if is_open_complaint(stage))
+    hits = {PauseReason.PAYMENT_PLAN: any(_plan_pauses(p, today) for p in m.plans),
+            PauseReason.DISPUTE: any(is_dispute(c) for _, c in open_),
+            PauseReason.OPEN_DEFECT: OPEN_DEFECT_STATUS in m.defect_statuses}
+    return Stops(tuple(r for r in PauseReason if hits[r]), tuple(n for n, c in open_ if not is_dispute(c)))
 
 
 class Outcome(str, Enum):
-    DELIVERED = "delivered"      # the demand reached the owner (proof kept): restarts limitation
+    DELIVERED = "delivered"      # reached the owner: needs its proof (core/collections/delivery.py)
     PROMISED = "promised"        # owner promised to pay by a date
     REFUSED = "refused"          # refused, with a reason
     UNREACHABLE = "unreachable"  # nobody reached
@@ -78,6 +141,9 @@ class UnitDebt:
     last_action: dict[Step, date]         # last date each step was taken
     last_delivered_demand: date | None    # last demand with proof of delivery
     pauses: tuple[PauseReason, ...] = ()
+    history: tuple[str, ...] = ()         # other open complaints of the unit: shown, no pause
+    plan_last_due: date | None = None     # last instalment of its approved plans (art. 189)
+    overdue_periods: int | None = None    # months whose bills are overdue and unpaid
 
 
 @dataclass(frozen=True)
@@ -90,6 +156,7 @@ class WorkItem:
     paused_by: tuple[PauseReason, ...]
     arrears: int
     months_overdue: int
+    history: tuple[str, ...] = ()
 
 
 def months_between(a: date, b: date) -> int:
@@ -100,19 +167,33 @@ def months_between(a: date, b: date) -> int:
     return months - 1 if b.day < a.day else months
 
 
-def expiry(oldest_due: date, last_delivered_demand: date | None, ladder: Ladder = DEFAULT_LADDER) -> date:
-    """The limitation period runs from the due date, restarted by each delivered demand."""
-    start = max(oldest_due, last_delivered_demand) if last_delivered_demand else oldest_due
+def months_in_arrears(oldest_due: date, today: date, overdue_periods: int | None = None) -> int:
+    """The months shown beside money overdue: how many months' bills are overdue and unpaid
+    (`overdue_periods`, counted by the store); without that count, every month's due date passed
+    since the oldest unpaid bill. Never 0 beside money overdue, unlike the whole months of its age."""
+    if not is_overdue(oldest_due, today):
+        return 0
+    if overdue_periods:
+        return overdue_periods
+    whole = months_between(oldest_due, today)
+    return whole + (add_months(oldest_due, whole) < today)
+
+
+def expiry(oldest_due: date, last_delivered_demand: date | None, ladder: Ladder = DEFAULT_LADDER,
+           plan_last_due: date | None = None) -> date:
+    """The limitation period runs from the due date, restarted by each delivered demand (art. 195),
+    and for a unit with an approved plan of instalments from the last instalment's due date at the
+    earliest (art. 189, core/collections/plans.limitation_start)."""
+    start = max(d for d in (oldest_due, last_delivered_demand, plan_last_due) if d is not None)
     return add_years(start, ladder.limitation_years)
 
 
 def work_item(debt: UnitDebt, today: date, ladder: Ladder = DEFAULT_LADDER) -> WorkItem | None:
     """What is due for this unit today, or None when it owes nothing."""
-    # A bill is overdue from the day after it falls due (the same rule as the aging buckets).
-    if debt.oldest_due is None or debt.arrears <= 0 or debt.oldest_due >= today:
+    if debt.oldest_due is None or debt.arrears <= 0 or not is_overdue(debt.oldest_due, today):
         return None
     age = months_between(debt.oldest_due, today)
-    expires = expiry(debt.oldest_due, debt.last_delivered_demand, ladder)
+    expires = expiry(debt.oldest_due, debt.last_delivered_demand, ladder, debt.plan_last_due)
     warning = expires - today <= ladder.warn_before
     due: list[Step] = []
     if not debt.pauses:
@@ -126,7 +207,7 @@ def work_item(debt: UnitDebt, today: date, ladder: Ladder = DEFAULT_LADDER) -> W
     if not due and not warning:
         return None
     return WorkItem(debt.unit_id, tuple(due), expires, warning, expires < today, tuple(debt.pauses),
-                    debt.arrears, age)
+                    debt.arrears, months_in_arrears(debt.oldest_due, today, debt.overdue_periods), tuple(debt.history))
 
 
 def worklist(debts: list[UnitDebt], today: date, ladder: Ladder = DEFAULT_LADDER) -> list[WorkItem]:
@@ -141,6 +222,19 @@ def worklist(debts: list[UnitDebt], today: date, ladder: Ladder = DEFAULT_LADDER
         return (0 if w.limitation_warning else 1, w.expires if w.limitation_warning else date.max, top, -w.arrears)
 
     return sorted(items, key=key)
+
+
+def held_back(debts: Iterable[UnitDebt], today: date, ladder: Ladder = DEFAULT_LADDER) -> list[WorkItem]:
+    """The paused units the worklist leaves out, each with the steps its pause holds back and the
+    rules that pause it (a paused unit with a limitation warning is on the worklist itself)."""
+    out = []
+    for d in debts:
+        if not d.pauses:
+            continue
+        would = work_item(replace(d, pauses=()), today, ladder)
+        if would is not None and not would.limitation_warning:
+            out.append(replace(would, paused_by=tuple(d.pauses)))
+    return sorted(out, key=lambda w: (w.paused_by, -w.arrears))
 
 
 def assign_collector(project: str, building: str, collectors: list[str]) -> str | None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.collections.dunning import Outcome, Step
-from core.collections.money import MAX_CENTS, parse_yuan
-from core.errors import ValidationError
+from core.collections.money import MAX_CENTS, parse_yuan, yuan
+from core.errors import ValidationError, ValidationErrors
 from core.importing.units import RowError
 from core.org.rules import normalise_text, parse_room_no
 
@@ -39,6 +39,13 @@ class PaymentEntry:
             raise ValidationError("err.required", field="method")
 
 
+def receipt_number(project_code: str, project_id: int, year: int, n: int) -> str:
+    """The system's receipt numbers: per project and year, counted from 1 without gaps, e.g.
+    SZ01-2026-000123 (the project code in letters and digits, at most 16, so the number fits 30)."""
+    code = "".join(ch for ch in (project_code or "").upper() if ch.isascii() and ch.isalnum())[:16]
+    return f"{code or f'P{project_id}'}-{year:04d}-{n:06d}"
+
+
 def validate_receipt(value: object) -> str:
     text = normalise_text(value).upper()
     if not text:
@@ -68,13 +75,74 @@ def validate_period(value: object, today: date) -> str:
     return text
 
 
+def _method(value: object) -> str:
+    if value not in METHODS:
+        raise ValidationError("err.required", field="method")
+    return value
+
+
+def validate_payment_fields(receipt_no: object, amount: object, paid_on: date | None, method: object,
+                            today: date) -> tuple[str, int, date, str]:
+    """(receipt, cents, paid on, method) of a payment file's row, every wrong field at once."""
+    method_, receipt, cents, day = ValidationErrors.collect(
+        lambda: _method(method), lambda: validate_receipt(receipt_no), lambda: parse_yuan(amount),
+        lambda: validate_day(paid_on, today, "paid_on"))
+    return receipt, cents, day, method_
+
+
+def validate_payment_form(amount: object, paid_on: date | None, method: object, today: date) -> tuple[int, date, str]:
+    """(cents, paid on, method) of the payment form, every wrong field at once (the receipt number
+    is the system's)."""
+    method_, cents, day = ValidationErrors.collect(
+        lambda: _method(method), lambda: parse_yuan(amount), lambda: validate_day(paid_on, today, "paid_on"))
+    return cents, day, method_
+
+
 def validate_payment(room_no: object, receipt_no: object, amount: object, paid_on: date | None, method: str,
                      today: date) -> PaymentEntry:
-    room, _ = parse_room_no(room_no)
-    if method not in METHODS:
-        raise ValidationError("err.required", field="method")
-    return PaymentEntry(room, validate_receipt(receipt_no), parse_yuan(amount),
-                        validate_day(paid_on, today, "paid_on"), method)
+    """A payment of a file row or a form, every wrong field at once (ValidationErrors), the room first."""
+    room, fields = ValidationErrors.collect(lambda: parse_room_no(room_no)[0],
+                                            lambda: validate_payment_fields(receipt_no, amount, paid_on, method,
+                                                                            today))
+    return PaymentEntry(room, *fields)
+
+
+def check_overpayment(cents: int, owed: int, credit_before: int, hold_credit: bool) -> int:
+    """What of a payment will be held as prepayment (beyond all the unit owes). Holding money is
+    a decision the desk confirms: an amount typed with two zeros too many must not pass silently."""
+    extra = max(0, cents - owed)
+    if extra and not hold_credit:
+        raise ValidationError("err.overpayment", field="amount", extra=yuan(extra), owed=yuan(owed),
+                              balance=yuan(credit_before + extra))
+    return extra
+
+
+VOID_REASON_MAX = 300
+
+
+def voidable(recorded_on: date, voided: bool, today: date) -> bool:
+    return not voided and recorded_on == today
+
+
+def validate_void(reason: object, recorded_on: date, voided: bool, today: date) -> str:
+    """A payment is voided on the day it was recorded (a mistake found at once; later, money goes
+    back by a refund, not by rewriting the day's books), once, with a reason. Every wrong thing at once."""
+    def text():
+        value = normalise_text(reason)
+        if not value:
+            raise ValidationError("err.required", field="void_reason")
+        if len(value) > VOID_REASON_MAX:
+            raise ValidationError("err.too_long", field="void_reason", max=VOID_REASON_MAX)
+        return value
+
+    def state():
+        if voided:
+            raise ValidationError("err.already_void", field="receipt_no")
+        if not voidable(recorded_on, False, today):
+            raise ValidationError("err.void_same_day", field="receipt_no", day=recorded_on.isoformat())
+
+    reason_, _ = ValidationErrors.collect(text, state)
+    return reason_
 
 
 @dataclass(frozen=True)
@@ -88,22 +156,119 @@ class ActionEntry:
 
 def validate_action(step: str, outcome: str, taken_on: date | None, promised_on: date | None, note: str,
                     today: date) -> ActionEntry:
-    try:
-        step_, outcome_ = Step(step), Outcome(outcome)
-    except ValueError:
-        raise ValidationError("err.required", field="step") from None
-    taken_on = validate_day(taken_on, today, "taken_on")
-    note = normalise_text(note)
-    if len(note) > 300:
-        raise ValidationError("err.too_long", field="note", max=300)
-    if outcome_ == Outcome.PROMISED:
-        if promised_on is None:
-            raise ValidationError("err.required", field="promised_on")
-        if promised_on < taken_on:
-            raise ValidationError("err.promise_before_action", field="promised_on")
-    if outcome_ == Outcome.REFUSED and not note:
-        raise ValidationError("err.refusal_reason", field="note")
+    """Every wrong field at once; the promise and the refusal's reason once the fields they depend
+    on are right."""
+    def kinds():
+        try:
+            return Step(step), Outcome(outcome)
+        except ValueError:
+            raise ValidationError("err.required", field="step") from None
+
+    def text():
+        value = normalise_text(note)
+        if len(value) > 300:
+            raise ValidationError("err.too_long", field="note", max=300)
+        return value
+
+    (step_, outcome_), taken_on, note = ValidationErrors.collect(
+        kinds, lambda: validate_day(taken_on, today, "taken_on"), text)
+
+    def promise():
+        if outcome_ == Outcome.PROMISED:
+            if promised_on is None:
+                raise ValidationError("err.required", field="promised_on")
+            if promised_on < taken_on:
+                raise ValidationError("err.promise_before_action", field="promised_on")
+
+    def reason():
+        if outcome_ == Outcome.REFUSED and not note:
+            raise ValidationError("err.refusal_reason", field="note")
+
+    ValidationErrors.collect(promise, reason)
     return ActionEntry(step_, outcome_, taken_on, promised_on if outcome_ == Outcome.PROMISED else None, note)
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    starts: date
+    ends: date
+    note: str
+
+
+def validate_plan(starts: date | None, ends: date | None, note: object) -> PlanEntry:
+    """A payment plan stops the reminders from `starts` to `ends` (the legal clock runs on)."""
+    def span():
+        if starts is None:
+            raise ValidationError("err.required", field="starts")
+        if ends is None:
+            raise ValidationError("err.required", field="ends")
+        if ends < starts:
+            raise ValidationError("err.plan_dates", field="ends")
+
+    def text():
+        value = normalise_text(note)
+        if len(value) > 300:
+            raise ValidationError("err.too_long", field="note", max=300)
+        return value
+
+    _, note_ = ValidationErrors.collect(span, text)
+    return PlanEntry(starts, ends, note_)
+
+
+@dataclass(frozen=True)
+class WaiverEntry:
+    cents: int
+    reason: str
+    approved_by: str
+
+
+def validate_waiver(cents: object, reason: object, approved_by: object) -> WaiverEntry:
+    """A waiver or adjustment needs a positive amount, a reason and the name of who approved it."""
+    def amount():
+        if isinstance(cents, bool) or not isinstance(cents, int) or not 0 < cents <= MAX_CENTS:
+            raise ValidationError("err.waiver_amount", field="amount")
+        return cents
+
+    def required(value, field, limit):
+        text = normalise_text(value)
+        if not text:
+            raise ValidationError("err.required", field=field)
+        if len(text) > limit:
+            raise ValidationError("err.too_long", field=field, max=limit)
+        return text
+
+    reason_, approver, cents_ = ValidationErrors.collect(
+        lambda: required(reason, "reason", 300), lambda: required(approved_by, "approved_by", 32), amount)
+    return WaiverEntry(cents_, reason_, approver)
+
+
+def check_waiver(entry: WaiverEntry, owed: int) -> None:
+    """No more than the bill still owes."""
+    if entry.cents > owed:
+        raise ValidationError("err.waiver_amount", field="amount")
+
+
+def validate_waiver_request(amount: object, reason: object, open_cents: int) -> tuple[int, str]:
+    """(cents, reason) of a waiver asked for on a bill, every wrong field at once: an amount in
+    yuan, positive and no more than the bill's open amount (less what other requests still
+    waiting on it ask: `open_cents`), and a reason."""
+    def cents():
+        value = amount if isinstance(amount, int) and not isinstance(amount, bool) else parse_yuan(amount)
+        if value <= 0:
+            raise ValidationError("err.money_positive", field="amount")
+        if value > open_cents:
+            raise ValidationError("err.waiver_over_open", field="amount", open=yuan(max(open_cents, 0)))
+        return value
+
+    def why():
+        text = normalise_text(reason)
+        if not text:
+            raise ValidationError("err.required", field="reason")
+        if len(text) > 300:
+            raise ValidationError("err.too_long", field="reason", max=300)
+        return text
+
+    return tuple(ValidationErrors.collect(cents, why))
 
 
 def _pick(raw: dict, *names: str) -> str:

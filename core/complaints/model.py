@@ -75,7 +75,13 @@ class Escalation(str, Enum):
     SENIOR = "senior"      # red lines
 
 
-class PauseReason(str, Enum):
+class ClosedAs(str, Enum):
+    """How a closed ticket ended, when not the normal way (a satisfied call-back): None then."""
+    UNREACHABLE = "unreachable"  # the owner could not be reached on enough different days
+
+
+class ClockPauseReason(str, Enum):
+    """Why a ticket's clocks stand still (not the dunning ladder's PauseReason)."""
     CUSTOMER = "customer"        # waiting on the customer
     THIRD_PARTY = "third_party"  # waiting on a developer, utility, contractor...
 
@@ -133,8 +139,10 @@ class Complaint:
     stage_deadline: datetime | None = None
     due_at: datetime | None = None        # overall deadline
     paused_since: datetime | None = None
-    pause_reason: PauseReason | None = None
+    pause_reason: ClockPauseReason | None = None
     closed_at: datetime | None = None
+    closed_as: ClosedAs | None = None    # 0025: the closing reason when not a satisfied call-back
+    calendar_version: str | None = None   # the working calendar the current deadlines were set on
     version: int = 1
 
     def with_(self, **changes) -> "Complaint":

@@ -5,34 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from core.auth.roles import Role
-from core.complaints import clock
+from core.auth.actor import Actor
+from core.auth.capabilities import Capability
+from core.complaints import deadlines
+from core.complaints.repeats import REPEAT_WINDOW, Earlier, find_repeat, matter_text  # noqa: F401 (re-exported)
+from core.complaints.unreachable import close_unreachable, unreachable_blockers
 from core.complaints.model import (OPEN_STAGES, SATISFIED_FROM, Callback, Category, Channel, Complaint,
-                                   Escalation, Event, PauseReason, RedLine, Stage, Want)
-from core.errors import DomainError, PermissionDenied, ValidationError
+                                   ClockPauseReason, Escalation, Event, RedLine, Stage, Want)
+from core.errors import DomainError, PermissionDenied, ValidationError, ValidationErrors, checked_text
 from core.org.rules import validate_phone
 
 MAX_TEXT = 2000
 MAX_SHORT = 100
-REPEAT_WINDOW = timedelta(days=90)
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)   # a received time before this is a typo
-MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
-
-
-@dataclass(frozen=True)
-class Actor:
-    username: str
-    role: Role
 
 
 def _text(value, field: str, required: bool = True, max_len: int = MAX_TEXT) -> str:
-    # Prose keeps its Chinese punctuation: NFKC (normalise_text) would turn "，：（）" into ",:()".
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise ValidationError("err.required", field=field)
-    if len(text) > max_len:
-        raise ValidationError("err.too_long", field=field, max=max_len)
-    return text
+    return checked_text(value, field, max_len, required)
 
 
 def _choice(kind, value, field: str):
@@ -59,7 +48,7 @@ def _aware(moment: datetime, field: str) -> datetime:
 
 
 def _is_manager(actor: Actor) -> bool:
-    return actor.role in MANAGERS
+    return actor.can(Capability.MANAGE_COMPLAINTS)
 
 
 def _owns(c: Complaint, actor: Actor) -> bool:
@@ -67,63 +56,85 @@ def _owns(c: Complaint, actor: Actor) -> bool:
     return actor.username == c.receiver or _is_manager(actor)
 
 
-def _enter(c: Complaint, stage: Stage, now: datetime, config: clock.ClockConfig) -> Complaint:
-    deadline = clock.stage_deadline(c.category, stage, now, c.agreed_at, config)
-    return c.with_(stage=stage, stage_started_at=now, stage_deadline=deadline)
+def _enter(c: Complaint, stage: Stage, now: datetime, config: deadlines.ClockConfig) -> Complaint:
+    """A new stage is timed on the calendar in force now; the version says which one it was."""
+    deadline = deadlines.stage_deadline(c.category, stage, now, c.agreed_at, config)
+    return c.with_(stage=stage, stage_started_at=now, stage_deadline=deadline,
+                   calendar_version=deadlines.timed_on(c.category, config))
 
 
 # ---------------------------------------------------------------- registration and repeats
 
 @dataclass(frozen=True)
-class Earlier:
-    """An earlier complaint on the same unit, as repeat detection needs it."""
-    number: str
-    category: Category
+class Registration:
+    """A registration form's values, checked and cleaned."""
     received_at: datetime
-    repeat_of: str | None
+    channel: Channel
+    category: Category
+    wants: tuple[Want, ...]
+    red_lines: tuple[RedLine, ...]
+    relayed_by: str
+    complainant: str
+    phone: str | None
+    place: str
+    content: str
+    subject: str
 
 
-def find_repeat(category: Category, received_at: datetime, earlier: list[Earlier],
-                window: timedelta = REPEAT_WINDOW) -> tuple[str | None, int]:
-    """(number of the first complaint of the series, N for 第N次) for a new complaint."""
-    same = sorted((e for e in earlier if e.category == category
-                   and timedelta(0) <= received_at - e.received_at <= window), key=lambda e: e.received_at)
-    if not same:
-        return None, 1
-    first = same[0].repeat_of or same[0].number
-    return first, len(same) + 1
+def _maybe(kind, value):
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
+def validate_registration(now: datetime, channel: Channel, complainant: str, phone: str | None,
+                          unit_id: int | None, place: str, content: str, category: Category,
+                          wants: tuple[Want, ...] = (), subject: str = "", relayed_by: str | None = None,
+                          red_lines: tuple[RedLine, ...] = (), received_at: datetime | None = None) -> Registration:
+    """Every wrong field of the form at once (ValidationErrors), in the order the form shows them."""
+    picked = _maybe(Channel, channel)   # what the other fields require depends on the channel
+    values = ValidationErrors.collect(
+        lambda: check_received_at(received_at or now, now),
+        lambda: _choice(Channel, channel, "channel"),
+        lambda: _choice(Category, category, "category"),
+        lambda: tuple(_choice(Want, w, "wants") for w in wants),
+        lambda: tuple(_choice(RedLine, r, "red_lines") for r in red_lines),
+        lambda: _text(relayed_by, "relayed_by", required=picked == Channel.RELAYED, max_len=MAX_SHORT),
+        lambda: _text(complainant, "complainant", max_len=40),
+        lambda: validate_phone(phone, required=picked in (Channel.PHONE, Channel.ONLINE)),
+        lambda: _text(place, "place", required=unit_id is None, max_len=MAX_SHORT),
+        lambda: _text(content, "content"),
+        lambda: _text(subject, "subject", required=False, max_len=MAX_SHORT))
+    return Registration(*values)
 
 
 def register(number: str, now: datetime, receiver: Actor, channel: Channel, complainant: str,
              phone: str | None, unit_id: int | None, place: str, content: str, category: Category,
              wants: tuple[Want, ...] = (), subject: str = "", relayed_by: str | None = None,
              red_lines: tuple[RedLine, ...] = (), earlier: list[Earlier] = (),
-             received_at: datetime | None = None,
-             config: clock.ClockConfig = clock.DEFAULT_CLOCKS) -> tuple[Complaint, list[Event]]:
-    received_at = check_received_at(received_at or now, now)
-    channel, category = _choice(Channel, channel, "channel"), _choice(Category, category, "category")
-    wants = tuple(_choice(Want, w, "wants") for w in wants)
-    red_lines = tuple(_choice(RedLine, r, "red_lines") for r in red_lines)
-    relayed = _text(relayed_by, "relayed_by", required=channel == Channel.RELAYED, max_len=MAX_SHORT)
-    complainant = _text(complainant, "complainant", max_len=40)
-    phone = validate_phone(phone, required=channel in (Channel.PHONE, Channel.ONLINE))
-    place = _text(place, "place", required=unit_id is None, max_len=MAX_SHORT)
-    content = _text(content, "content")
-    subject = _text(subject, "subject", required=False, max_len=MAX_SHORT)
-    repeat_of, n = find_repeat(category, received_at, list(earlier)) if unit_id is not None else (None, 1)
-    escalation = Escalation.SENIOR if red_lines else (Escalation.MANAGER if repeat_of else Escalation.NONE)
-    c = Complaint(number=number, received_at=received_at, channel=channel, complainant=complainant,
-                  phone=phone, unit_id=unit_id, place=place, content=content, category=category,
-                  receiver=receiver.username, relayed_by=relayed or None, subject=subject,
-                  wants=tuple(Want(w) for w in wants), red_lines=tuple(RedLine(r) for r in red_lines),
-                  escalation=escalation, repeat_of=repeat_of, repeat_count=n,
-                  due_at=clock.overall_deadline(category, received_at, config))
-    c = _enter(c, Stage.JUDGE, received_at, config)
+             received_at: datetime | None = None, same_as: str | None = None,
+             config: deadlines.ClockConfig = deadlines.DEFAULT_CLOCKS) -> tuple[Complaint, list[Event]]:
+    """`earlier`: the unit's earlier tickets; `same_as`: the receiver's answer to "the same problem
+    as TS-…?" (a number, '' for another matter, None when not asked; see core.complaints.repeats)."""
+    f = validate_registration(now, channel, complainant, phone, unit_id, place, content, category, wants,
+                              subject, relayed_by, red_lines, received_at)
+    matter = matter_text(f.place, f.subject, f.content)
+    repeat_of, n = (find_repeat(f.category, f.received_at, list(earlier), matter=matter, same_as=same_as)
+                    if unit_id is not None else (None, 1))
+    escalation = Escalation.SENIOR if f.red_lines else (Escalation.MANAGER if repeat_of else Escalation.NONE)
+    c = Complaint(number=number, received_at=f.received_at, channel=f.channel, complainant=f.complainant,
+                  phone=f.phone, unit_id=unit_id, place=f.place, content=f.content, category=f.category,
+                  receiver=receiver.username, relayed_by=f.relayed_by or None, subject=f.subject,
+                  wants=f.wants, red_lines=f.red_lines, escalation=escalation, repeat_of=repeat_of,
+                  repeat_count=n, due_at=deadlines.overall_deadline(f.category, f.received_at, config))
+    c = _enter(c, Stage.JUDGE, f.received_at, config)
     events = [Event(now, receiver.username, "register", Stage.RECEIVED, Stage.JUDGE,
-                    {"channel": channel.value, "category": category.value})]
+                    {"channel": f.channel.value, "category": f.category.value})]
     if repeat_of:
-        events.append(Event(now, receiver.username, "repeat", None, None, {"first": repeat_of, "n": n}))
-    if red_lines:
+        detail = {"first": repeat_of, "n": n} | ({"confirmed": same_as} if same_as else {})
+        events.append(Event(now, receiver.username, "repeat", None, None, detail))
+    if f.red_lines:
         events.append(Event(now, receiver.username, "red_line", None, None,
                             {"flags": [r.value for r in c.red_lines]}))
     return c, events
@@ -154,7 +165,7 @@ def _step(c: Complaint, actor: Actor, now: datetime, action: str, to: Stage, con
                      if isinstance(v, (str, int, bool, datetime, tuple)) and k != "callbacks"})
 
 
-def judge_valid(c, actor, now, category: Category | None = None, config=clock.DEFAULT_CLOCKS):
+def judge_valid(c, actor, now, category: Category | None = None, config=deadlines.DEFAULT_CLOCKS):
     _require_stage(c, Stage.JUDGE)
     _require_owner(c, actor)
     changes = {"valid": True}
@@ -162,11 +173,11 @@ def judge_valid(c, actor, now, category: Category | None = None, config=clock.DE
         changes["category"] = Category(category)
         # The overall limit follows the corrected category too: a leak judged to be a safety
         # matter is due within the safety limit from when it was received, not in five working days.
-        changes["due_at"] = clock.overall_deadline(changes["category"], c.received_at, config)
+        changes["due_at"] = deadlines.overall_deadline(changes["category"], c.received_at, config)
     return _step(c, actor, now, "judge_valid", Stage.INVESTIGATE, config, **changes)
 
 
-def propose_invalid(c, actor, now, reason: str, config=clock.DEFAULT_CLOCKS):
+def propose_invalid(c, actor, now, reason: str, config=deadlines.DEFAULT_CLOCKS):
     """Not valid needs a reason now and a supervisor's sign-off next; the clock keeps running."""
     _require_stage(c, Stage.JUDGE)
     _require_owner(c, actor)
@@ -175,7 +186,7 @@ def propose_invalid(c, actor, now, reason: str, config=clock.DEFAULT_CLOCKS):
     return c, Event(now, actor.username, "propose_invalid", c.stage, c.stage, {"reason": reason})
 
 
-def sign_off_invalid(c, actor, now, reply: str, config=clock.DEFAULT_CLOCKS):
+def sign_off_invalid(c, actor, now, reply: str, config=deadlines.DEFAULT_CLOCKS):
     """A manager other than the proposer signs off; a polite reply to the customer is still owed."""
     _require_stage(c, Stage.JUDGE)
     if not c.invalid_reason:
@@ -189,13 +200,13 @@ def sign_off_invalid(c, actor, now, reply: str, config=clock.DEFAULT_CLOCKS):
                  valid=False, signoff_by=actor.username, reply=reply)
 
 
-def investigate(c, actor, now, cause: str, config=clock.DEFAULT_CLOCKS):
+def investigate(c, actor, now, cause: str, config=deadlines.DEFAULT_CLOCKS):
     _require_stage(c, Stage.INVESTIGATE)
     _require_owner(c, actor)
     return _step(c, actor, now, "investigate", Stage.ASSIGN, config, cause=_text(cause, "cause"))
 
 
-def assign(c, actor, now, department: str, handler: str, config=clock.DEFAULT_CLOCKS):
+def assign(c, actor, now, department: str, handler: str, config=deadlines.DEFAULT_CLOCKS):
     _require_stage(c, Stage.ASSIGN)
     _require_owner(c, actor)
     return _step(c, actor, now, "assign", Stage.PROPOSE, config,
@@ -203,7 +214,7 @@ def assign(c, actor, now, department: str, handler: str, config=clock.DEFAULT_CL
                  handler=_text(handler, "handler", max_len=40))
 
 
-def propose(c, actor, now, options: list[str], config=clock.DEFAULT_CLOCKS):
+def propose(c, actor, now, options: list[str], config=deadlines.DEFAULT_CLOCKS):
     _require_stage(c, Stage.PROPOSE)
     _require_owner(c, actor)
     cleaned = tuple(o for o in (_text(o, "options", required=False, max_len=500) for o in options) if o)
@@ -212,7 +223,7 @@ def propose(c, actor, now, options: list[str], config=clock.DEFAULT_CLOCKS):
     return _step(c, actor, now, "propose", Stage.AGREE, config, options=cleaned)
 
 
-def agree(c, actor, now, steps: str, agreed_at: datetime, config=clock.DEFAULT_CLOCKS):
+def agree(c, actor, now, steps: str, agreed_at: datetime, config=deadlines.DEFAULT_CLOCKS):
     """The time agreed with the customer becomes the deadline of the implementation stage."""
     _require_stage(c, Stage.AGREE)
     _require_owner(c, actor)
@@ -225,7 +236,7 @@ def agree(c, actor, now, steps: str, agreed_at: datetime, config=clock.DEFAULT_C
                  agreed_steps=_text(steps, "agreed_steps"), agreed_at=agreed_at)
 
 
-def implement(c, actor, now, record: str, config=clock.DEFAULT_CLOCKS):
+def implement(c, actor, now, record: str, config=deadlines.DEFAULT_CLOCKS):
     _require_stage(c, Stage.IMPLEMENT)
     if not (_owns(c, actor) or actor.username == c.handler):
         raise PermissionDenied("err.not_owner", receiver=c.receiver)
@@ -233,7 +244,7 @@ def implement(c, actor, now, record: str, config=clock.DEFAULT_CLOCKS):
                  implementation=_text(record, "implementation"))
 
 
-def feedback(c, actor, now, confirmed: bool, note: str = "", config=clock.DEFAULT_CLOCKS):
+def feedback(c, actor, now, confirmed: bool, note: str = "", config=deadlines.DEFAULT_CLOCKS):
     """Report back; the customer confirms, or the search for a solution starts again."""
     _require_stage(c, Stage.FEEDBACK)
     _require_owner(c, actor)
@@ -246,7 +257,7 @@ def feedback(c, actor, now, confirmed: bool, note: str = "", config=clock.DEFAUL
 
 
 def callback(c, actor, now, reached: bool, satisfaction: int | None = None, comment: str = "",
-             config=clock.DEFAULT_CLOCKS):
+             config=deadlines.DEFAULT_CLOCKS):
     """回访 by someone other than the receiver and the handler. Unreachable: retried and counted.
     Dissatisfied: the ticket reopens at investigation."""
     _require_stage(c, Stage.CALLBACK)
@@ -269,7 +280,7 @@ def callback(c, actor, now, reached: bool, satisfaction: int | None = None, comm
                     {"satisfaction": cb.satisfaction})
 
 
-def record_root_cause(c, actor, now, root_cause: str, prevention: str, config=clock.DEFAULT_CLOCKS):
+def record_root_cause(c, actor, now, root_cause: str, prevention: str, config=deadlines.DEFAULT_CLOCKS):
     if c.stage not in OPEN_STAGES:
         raise DomainError("err.wrong_stage", stage=c.stage.value)
     _require_owner(c, actor)
@@ -295,7 +306,44 @@ def close_blockers(c: Complaint) -> list[str]:
     return blockers
 
 
-def close(c, actor, now, config=clock.DEFAULT_CLOCKS):
+# The stages where closing is in sight: the page shows the close action there, blocked or not.
+CLOSE_STAGES = (Stage.FEEDBACK, Stage.CALLBACK)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One condition closing still needs (`key`, a catalogue key from close_blockers) and the
+    action that supplies it, when this actor may take it now (`action`); else `hint` says who can."""
+    key: str
+    action: str | None = None
+    hint: str | None = None
+
+
+def close_missing(c: Complaint, actor: Actor) -> list[Missing]:
+    """close_blockers (the one rule close() applies), each with the way to supply it for this actor."""
+    allowed = set(_actions_without_close(c, actor))
+
+    def supplied_by(*names: str, hint: str | None = None) -> Missing:
+        return next((Missing(key, name) for name in names if name in allowed), Missing(key, None, hint))
+
+    out = []
+    for key in close_blockers(c):
+        if key == "close.need_callback_stage":
+            out.append(supplied_by(*STAGE_ACTIONS.get(c.stage, ()), hint="close.hint_other"))
+        elif key == "close.need_confirmation":
+            out.append(supplied_by("feedback", hint="close.hint_feedback_stage"))
+        elif key == "close.need_callback":
+            out.append(supplied_by("callback", hint="close.hint_colleague"))
+        elif key == "close.need_root_cause":
+            out.append(supplied_by("record_root_cause", hint="close.hint_owner"))
+        elif key == "close.paused":
+            out.append(supplied_by("resume", hint="close.hint_owner"))
+        else:
+            out.append(Missing(key))
+    return out
+
+
+def close(c, actor, now, config=deadlines.DEFAULT_CLOCKS):
     _require_owner(c, actor)
     blockers = close_blockers(c)
     if blockers:
@@ -307,47 +355,47 @@ def close(c, actor, now, config=clock.DEFAULT_CLOCKS):
 
 # ---------------------------------------------------------------- clocks and escalation
 
-def pause(c, actor, now, reason: PauseReason, note: str, config=clock.DEFAULT_CLOCKS):
+def pause(c, actor, now, reason: ClockPauseReason, note: str, config=deadlines.DEFAULT_CLOCKS):
     if c.stage not in OPEN_STAGES:
         raise DomainError("err.wrong_stage", stage=c.stage.value)
     if not (_owns(c, actor) or actor.username == c.handler):
         raise PermissionDenied("err.not_owner", receiver=c.receiver)
     if c.paused_since is not None:
         raise DomainError("err.already_paused")
-    note = _text(note, "note", max_len=500)
-    c = c.with_(paused_since=now, pause_reason=PauseReason(reason))
+    reason, note = _choice(ClockPauseReason, reason, "pause_reason"), _text(note, "note", max_len=500)
+    c = c.with_(paused_since=now, pause_reason=reason)
     return c, Event(now, actor.username, "pause", c.stage, c.stage, {"reason": c.pause_reason.value, "note": note})
 
 
-def resume(c, actor, now, config=clock.DEFAULT_CLOCKS):
+def resume(c, actor, now, config=deadlines.DEFAULT_CLOCKS):
     if c.paused_since is None:
         raise DomainError("err.not_paused")
     if not (_owns(c, actor) or actor.username == c.handler):
         raise PermissionDenied("err.not_owner", receiver=c.receiver)
     since = c.paused_since
     c = c.with_(paused_since=None, pause_reason=None,
-                stage_deadline=clock.extend_for_pause(c.category, c.stage_deadline, since, now)
+                stage_deadline=deadlines.extend_for_pause(c.category, c.stage_deadline, since, now, config)
                 if not (c.stage == Stage.IMPLEMENT and c.agreed_at) else c.stage_deadline,
-                due_at=clock.extend_for_pause(c.category, c.due_at, since, now))
+                due_at=deadlines.extend_for_pause(c.category, c.due_at, since, now, config),
+                calendar_version=deadlines.timed_on(c.category, config))
     return c, Event(now, actor.username, "resume", c.stage, c.stage,
                     {"paused_minutes": int((now - since).total_seconds() // 60)})
 
 
-def flag_red_line(c, actor, now, flag: RedLine, note: str, config=clock.DEFAULT_CLOCKS):
+def flag_red_line(c, actor, now, flag: RedLine, note: str, config=deadlines.DEFAULT_CLOCKS):
     """Media, a large financial loss or brand damage: straight to senior management."""
     if c.stage == Stage.CLOSED:
         raise DomainError("err.wrong_stage", stage=c.stage.value)
-    flag = RedLine(flag)
-    note = _text(note, "note", max_len=500)
+    flag, note = _choice(RedLine, flag, "flag"), _text(note, "note", max_len=500)
     flags = c.red_lines if flag in c.red_lines else c.red_lines + (flag,)
     c = c.with_(red_lines=flags, escalation=Escalation.SENIOR, escalation_acknowledged_by=None)
     return c, Event(now, actor.username, "red_line", c.stage, c.stage, {"flag": flag.value, "note": note})
 
 
-def acknowledge_escalation(c, actor, now, config=clock.DEFAULT_CLOCKS):
+def acknowledge_escalation(c, actor, now, config=deadlines.DEFAULT_CLOCKS):
     if c.escalation == Escalation.NONE:
         raise DomainError("err.not_escalated")
-    if not _is_manager(actor):
+    if not actor.can(Capability.ACKNOWLEDGE_RED_LINE):
         raise PermissionDenied("err.ack_role")
     c = c.with_(escalation_acknowledged_by=actor.username)
     return c, Event(now, actor.username, "acknowledge", c.stage, c.stage, {"level": c.escalation.value})
@@ -359,6 +407,7 @@ ACTIONS = {
     "implement": implement, "feedback": feedback, "callback": callback,
     "record_root_cause": record_root_cause, "close": close, "pause": pause, "resume": resume,
     "flag_red_line": flag_red_line, "acknowledge_escalation": acknowledge_escalation,
+    "close_unreachable": close_unreachable,
 }
 
 # Which step actions belong to which stage (the detail page offers only these, plus the
@@ -371,8 +420,56 @@ STAGE_ACTIONS = {
 }
 
 
+# The capability each action needs, and the message a refusal shows; every other action needs
+# HANDLE_COMPLAINT. Checked before the ticket is loaded, whoever calls.
+_RIGHTS = {"sign_off_invalid": (Capability.MANAGE_COMPLAINTS, "err.signoff_role"),
+           "acknowledge_escalation": (Capability.ACKNOWLEDGE_RED_LINE, "err.ack_role"),
+           "close_unreachable": (Capability.MANAGE_COMPLAINTS, "err.unreachable_role")}
+_ANY_STEP = (Capability.HANDLE_COMPLAINT, "err.not_allowed")
+
+
+def capability_for(action: str) -> Capability:
+    return _RIGHTS.get(action, _ANY_STEP)[0]
+
+
+def require_right(actor: Actor, action: str) -> None:
+    capability, key = _RIGHTS.get(action, _ANY_STEP)
+    if not actor.can(capability):
+        raise PermissionDenied(key)
+
+
 def allowed_actions(c: Complaint, actor: Actor) -> list[str]:
     """The actions this actor may try now; the action itself still checks its data."""
+    out = _actions_without_close(c, actor)
+    if c.stage in STAGE_ACTIONS and "close" in STAGE_ACTIONS[c.stage] and _owns(c, actor) and not close_blockers(c):
+        steps = [a for a in out if a in STAGE_ACTIONS[c.stage]]
+        out.insert(len(steps), "close")          # after the stage's own steps, before the rest
+    if c.stage == Stage.CALLBACK and _is_manager(actor) and not unreachable_blockers(c):
+        out.insert(len([a for a in out if a in STAGE_ACTIONS[c.stage]]), "close_unreachable")  # owner not reached
+    return out
+
+
+def default_action(c: Complaint, actor: Actor, actions: list[str] | None = None) -> str | None:
+    """The action preselected on the ticket page: the stage's step this actor may take, else
+    closing, else what closing still needs from them; never "pause the clock" (None: nothing
+    preselected, the user picks)."""
+    actions = allowed_actions(c, actor) if actions is None else actions
+    if "close" in actions:
+        return "close"
+    steps = [a for a in STAGE_ACTIONS.get(c.stage, ()) if a in actions]
+    if steps:
+        return steps[0]
+    needed = [m.action for m in close_missing(c, actor) if m.action] if c.stage in CLOSE_STAGES else []
+    if "resume" in actions:
+        return "resume"
+    if needed:
+        return needed[0]
+    if "acknowledge_escalation" in actions:
+        return "acknowledge_escalation"
+    return None
+
+
+def _actions_without_close(c: Complaint, actor: Actor) -> list[str]:
     if c.stage == Stage.CLOSED:
         return []
     owner = _owns(c, actor)
@@ -388,8 +485,7 @@ def allowed_actions(c: Complaint, actor: Actor) -> list[str]:
             if owner or actor.username == c.handler:
                 out.append(name)
         elif name == "close":
-            if owner and not close_blockers(c):
-                out.append(name)
+            continue                             # allowed_actions adds it when nothing is missing
         elif owner:
             out.append(name)
     if owner or actor.username == c.handler:

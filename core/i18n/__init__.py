@@ -3,10 +3,14 @@ one section per module, each section two dicts with the same keys. A test fails 
 missing in either language or when code asks for a key that does not exist."""
 from __future__ import annotations
 
-from core.i18n import cases, collections, common, complaints, movein
+from core.i18n import calendar, cases, collections, common, complaints, exports, movein, notifications, security, uploads
+from core.i18n import documents
+from core.i18n import desk
+from core.i18n import complaint_files
 
 DEFAULT_LANG = "zh"
-SECTIONS = (common, complaints, movein, collections, cases)
+SECTIONS = (common, complaints, movein, collections, cases, calendar, uploads, exports, notifications,
+            documents, security, desk, complaint_files)
 
 ZH: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -15,7 +15,7 @@ ZH: dict[str, str] = {
     "err.case_tags": "主题或方法步骤不在可选范围内。", "err.too_many_questions": "讨论题最多 {max} 道。",
     "err.case_unknown": "找不到该案例，或案例尚未发布。", "err.case_needs_closed": "只有已关闭的投诉才能转为案例。",
     "err.session_no_cases": "请至少选择一个案例。", "err.session_unpublished": "培训只能使用已发布的案例。",
-    "cases.search": "搜索（如 停电、发票；多个词用空格分开）", "cases.kind": "类型", "cases.topic": "主题",
+    "cases.search": "搜索（如 装修噪音、停电、发票）", "cases.kind": "类型", "cases.topic": "主题",
     "cases.step": "方法步骤", "cases.all": "全部", "cases.results": "共 {n} 个案例", "cases.none": "没有找到案例。换个关键词，或清除筛选条件。",
     "cases.open": "打开", "cases.back": "返回列表", "cases.projector": "投影模式（大字）",
     "cases.story": "经过", "cases.outcome": "后续", "cases.lesson": "启示", "cases.questions": "讨论题",
@@ -30,6 +30,16 @@ ZH: dict[str, str] = {
     "training.pick_session": "选择培训", "training.col.username": "员工", "training.col.held_on": "日期",
     "training.col.session": "培训", "training.col.case": "案例", "training.col.attendees": "人数",
     "handout.questions": "讨论题", "handout.lesson": "启示", "handout.outcome": "后续",
+    # search (issue 14 item 9)
+    "search.help": "按词查找：装修噪音 也能找到“装修”和“噪音”分开写的内容，噪音、噪声这类说法一起查。标题里的词排在前面。",
+    "search.some_words": "没有同时包含全部词的结果；下面的结果包含其中一部分词。",
+    "search.query": "投诉内容里的词（如 漏水、电梯、装修噪音）",
+    "search.empty_query": "输入投诉里说到的词，查找您所负责项目的投诉，例如 漏水、电梯困人、装修噪音。",
+    "search.none": "没有找到包含这些词的投诉。换个说法试试，例如把 漏水 换成 渗水，或少输入一个词。",
+    "search.short": "请至少输入一个两字以上的词，例如 噪音 而不是 吵。",
+    "search.found": "共 {n} 条投诉（按相关程度排序，最多显示 {limit} 条）",
+    "search.open": "打开工单",
+    "search.no_room": "无房号",
 }
 
 EN: dict[str, str] = {
@@ -47,7 +57,7 @@ EN: dict[str, str] = {
     "err.case_tags": "A topic or method step is not one of the allowed values.", "err.too_many_questions": "At most {max} discussion questions.",
     "err.case_unknown": "Case not found, or not published yet.", "err.case_needs_closed": "Only a closed complaint can become a case.",
     "err.session_no_cases": "Choose at least one case.", "err.session_unpublished": "Sessions use published cases only.",
-    "cases.search": "Search (e.g. 停电, 发票; separate words with spaces)", "cases.kind": "Kind", "cases.topic": "Topic",
+    "cases.search": "Search (e.g. 装修噪音, 停电, 发票)", "cases.kind": "Kind", "cases.topic": "Topic",
     "cases.step": "Method step", "cases.all": "All", "cases.results": "{n} cases", "cases.none": "No case found. Try another word or clear the filters.",
     "cases.open": "Open", "cases.back": "Back to the list", "cases.projector": "Projector mode (large type)",
     "cases.story": "Story", "cases.outcome": "What happened next", "cases.lesson": "Lesson", "cases.questions": "Discussion questions",
@@ -62,4 +72,14 @@ EN: dict[str, str] = {
     "training.pick_session": "Session", "training.col.username": "Staff", "training.col.held_on": "Date",
     "training.col.session": "Session", "training.col.case": "Case", "training.col.attendees": "Attendees",
     "handout.questions": "Discussion questions", "handout.lesson": "Lesson", "handout.outcome": "What happened next",
+    # search (issue 14 item 9)
+    "search.help": "Searches by word: 装修噪音 also finds texts where 装修 and 噪音 stand apart, and variants such as 噪声. Words in titles rank first.",
+    "search.some_words": "No result holds every word; the results below hold some of them.",
+    "search.query": "Words of the complaint (e.g. 漏水, 电梯, 装修噪音)",
+    "search.empty_query": "Type words the complaint used to find complaints of your projects, e.g. 漏水, 电梯困人, 装修噪音.",
+    "search.none": "No complaint holds these words. Try another word for the same thing (漏水 or 渗水), or fewer words.",
+    "search.short": "Type at least one word of two characters or more, e.g. 噪音 rather than 吵.",
+    "search.found": "{n} complaints (most relevant first, at most {limit} shown)",
+    "search.open": "Open ticket",
+    "search.no_room": "No room",
 }

@@ -5,9 +5,11 @@ import csv
 import io
 
 from core.errors import ValidationError
+from core.importing.xlsx_guard import MAX_COLUMNS, check_xlsx
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_CELL_CHARS = 128 * 1024   # the csv module's own field limit
 
 
 def _rows_from_csv(data: bytes) -> list[list[str]]:
@@ -23,24 +25,34 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
         raise ValidationError("err.file_type")
     try:
         return [row for row in csv.reader(io.StringIO(text))]
-    except csv.Error:  # e.g. a cell beyond the csv module's field limit (128 KB): not an import file
+    except csv.Error as e:
+        if "field larger than field limit" in str(e):   # one huge cell: say so, it is a real CSV
+            raise ValidationError("err.csv_cell_too_big", max_kb=MAX_CELL_CHARS // 1024) from None
         raise ValidationError("err.file_type") from None
 
 
 def _rows_from_xlsx(data: bytes) -> list[list[str]]:
+    """Rows that hold data, at most MAX_ROWS + 1 of them: empty rows are dropped as they are read,
+    so they count against nothing, and a row is cut after the last column a table can have."""
     from openpyxl import load_workbook
 
+    check_xlsx(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             ws = wb.worksheets[0]
+            ws.reset_dimensions()   # never pad rows to a declared width
             rows = []
-            for row in ws.iter_rows(values_only=True):  # read-only mode parses the sheet here
-                rows.append(["" if v is None else str(v) for v in row])
-                if len(rows) > MAX_ROWS + 1:
-                    break
+            for row in ws.iter_rows(values_only=True):  # read-only mode parses here, cells as stored
+                cells = ["" if v is None else str(v) for v in row[:MAX_COLUMNS]]
+                if any(c.strip() for c in cells):
+                    rows.append(cells)
+                    if len(rows) > MAX_ROWS + 1:
+                        raise ValidationError("err.file_too_many_rows", max=MAX_ROWS)
         finally:
             wb.close()
+    except ValidationError:
+        raise
     except Exception:  # noqa: BLE001 - a damaged or foreign file fails in many ways (zip, XML, no sheet...)
         raise ValidationError("err.file_type") from None
     return rows

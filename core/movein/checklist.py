@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core.errors import ValidationError
+from core.org.rules import normalise_text
+
 # Item code and how many days before the first handover day it should be done.
 DEFAULT_ITEMS = [
     ("documents", 21),      # 资料准备
@@ -31,3 +34,13 @@ class ChecklistItem:
 
 def default_checklist(first_day: date, owner: str) -> list[ChecklistItem]:
     return [ChecklistItem(code, owner, first_day - timedelta(days=days)) for code, days in DEFAULT_ITEMS]
+
+
+def validate_owner(owner: str) -> str:
+    """Every item has someone answering for it."""
+    owner = normalise_text(owner)
+    if not owner:
+        raise ValidationError("err.required", field="owner")
+    if len(owner) > 40:
+        raise ValidationError("err.too_long", field="owner", max=40)
+    return owner

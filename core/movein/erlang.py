@@ -1,7 +1,8 @@
-"""Erlang C (M/M/c): the textbook cross-check for the simulation."""
+"""Erlang C (M/M/c) and M/M/c/K: the textbook cross-checks for the simulation."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 
 def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> float:
@@ -45,3 +46,33 @@ def least_servers(arrival_rate: float, service_rate: float, max_wait: float, q: 
             return c
         c += 1
     return limit
+
+
+# ---------------------------------------------------------------- a finite waiting room: M/M/c/K
+
+@dataclass(frozen=True)
+class FiniteQueue:
+    """M/M/c/K: c servers and room for K in all (in service or waiting); the rest are turned away."""
+    p_full: float           # an arrival finds the room full (and is turned away)
+    p_wait: float           # an arrival gets in but has to wait
+    mean_queue: float       # people waiting, on average
+    mean_wait: float        # minutes waited by those who get in (same unit as 1/rate)
+
+
+def mmck(arrival_rate: float, service_rate: float, servers: int, capacity: int) -> FiniteQueue:
+    """Steady state of M/M/c/K from its birth-death probabilities: p_n ∝ a^n/n! up to c, then
+    a^c/c! · ρ^(n-c) up to K (a = λ/μ, ρ = a/c). Unlike Erlang C it is stable at any load: the
+    room fills up instead of the queue growing without end."""
+    if servers <= 0 or capacity < servers:
+        raise ValueError("need 0 < servers <= capacity")
+    a = arrival_rate / service_rate
+    rho = a / servers
+    weights = [1.0]
+    for n in range(1, capacity + 1):
+        weights.append(weights[-1] * (a / n if n <= servers else rho))
+    total = sum(weights)
+    p = [w / total for w in weights]
+    lq = sum((n - servers) * p[n] for n in range(servers + 1, capacity + 1))
+    admitted = arrival_rate * (1 - p[capacity])
+    return FiniteQueue(p_full=p[capacity], p_wait=sum(p[servers:capacity]), mean_queue=lq,
+                       mean_wait=lq / admitted if admitted > 0 else 0.0)

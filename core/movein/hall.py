@@ -88,3 +88,11 @@ def floor_plan(zones: list[Zone], hall_width_m: float, hall_m2: float) -> list[d
             x += w
         y += h
     return out
+
+
+def route(zones: list[Zone], station_codes: list[str]) -> list[str]:
+    """The zones a household walks through, in order: reception, the waiting area, then each
+    station of the batch in its flow order (zones the layout leaves out are skipped)."""
+    present = {z.code for z in zones}
+    walk = ["reception", "waiting"] + [f"station:{c}" for c in station_codes]
+    return [code for code in walk if code in present]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 
@@ -25,3 +26,43 @@ class UnitRow:
     owner_name: str | None
     owner_phone: str | None
     special_needs: str | None
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    is_demo: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class ProjectEntry:
+    """A validated project form."""
+
+    code: str
+    name: str
+    city: str
+    address: str
+    target_bp: int | None
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """One owner of a unit over a period: `until` None means owns it now."""
+
+    id: int
+    owner_id: int
+    name: str
+    phone: str | None
+    since: date | None
+    until: date | None
+    ended_by: str | None
+    owner_version: int
+
+
+@dataclass(frozen=True)
+class OwnerEntry:
+    """A validated owner (name and phone as stored)."""
+
+    name: str
+    phone: str | None

@@ -42,11 +42,13 @@ class BrowserDB:
 def browser_db(tmp_path_factory) -> BrowserDB:
     from sqlalchemy import func, select
 
-    from db import users
-    from db.demo import BATCH_CITY, DEMO_ACCOUNTS, DEMO_PASSWORD, CompanySize, seed_demo
+    from core.auth.actor import Actor
+    from core.auth.roles import Role
+    from demo.company import BATCH_CITY, DEMO_ACCOUNTS, DEMO_PASSWORD, CompanySize, seed_demo
     from db.engine import make_engine
     from db.migrate import upgrade
     from db.models import Project
+    from services import users
 
     path = tmp_path_factory.mktemp("browser_db") / "app.db"
     url = f"sqlite:///{path}"
@@ -56,7 +58,7 @@ def browser_db(tmp_path_factory) -> BrowserDB:
     with engine.connect() as conn:
         batch = conn.scalar(select(func.min(Project.id)).where(Project.city == BATCH_CITY))
     for username, display, role, on_batch in EXTRA_ACCOUNTS:
-        users.create_user(engine, "test", username, display, role, DEMO_PASSWORD,
+        users.create_user(engine, Actor("test", Role.ADMIN), username, display, role, DEMO_PASSWORD,
                           [batch] if on_batch else [], is_demo=True, hash_rounds=4)
     engine.dispose()
     names = {u: d for u, d, _ in DEMO_ACCOUNTS} | {u: d for u, d, _, _ in EXTRA_ACCOUNTS}
@@ -150,3 +152,13 @@ class SignedIn:
 @pytest.fixture(scope="session")
 def signed_in_state(browser, browser_db, _shared_server) -> SignedIn:
     return SignedIn(browser, _shared_server, browser_db.display_names)
+
+
+@pytest.fixture(scope="module")
+def engine(browser_db):
+    """An engine on the browser tests' store, for a test that checks what a click wrote."""
+    from db.engine import make_engine
+
+    engine = make_engine(browser_db.url)
+    yield engine
+    engine.dispose()

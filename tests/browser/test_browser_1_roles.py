@@ -3,6 +3,7 @@ see by typed URL (a new session each time, signed in by the cookie), with a scre
 exception, no error box, no sideways scrolling; the admin page is out of reach for the others."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -11,7 +12,7 @@ from browser_helpers import (MAIN, ROLES, ROOT, SCREENSHOTS, SIDEBAR, assert_cle
                              login, login_form_shown, main_text, open_all, open_url, sidebar_text,
                              wait_idle, wait_painted)
 from core.auth.roles import pages_for
-from core.i18n import translate
+from core.i18n import CATALOGUES, translate
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +20,22 @@ pytestmark = pytest.mark.browser
 def built_pages() -> list[str]:
     """The page scripts app.py registers (read at each use: the app globs pages/ on every run)."""
     return sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+
+
+PREFIXES = {key.split(".", 1)[0] for key in CATALOGUES["zh"]}
+RAW_KEY = re.compile(r"(?<![\w./@-])([a-z][a-z0-9_]*)\.([a-z0-9_]+(?:\.[a-z0-9_]+)*)(?![\w/@-])")
+NULL_WORD = re.compile(r"(?<![\w-])(None|nan|NaN|NaT|null|undefined)(?![\w-])")
+
+
+def assert_our_words(text: str, where: str) -> None:
+    """What the browser drew: no raw catalogue key, no empty value written as a word."""
+    keys = sorted({m.group(0) for m in RAW_KEY.finditer(text) if m.group(1) in PREFIXES})
+    assert not keys, f"{where}: raw catalogue keys on screen: {keys}"
+    nulls = sorted({m.group(0) for m in NULL_WORD.finditer(text)})
+    assert not nulls, f"{where}: empty values shown as words: {nulls}"
+    # the roles walk is in Chinese: the framework's English for an empty table must not show
+    english = sorted(set(re.findall(r"(?<![\w-])(empty|Select all|No results)(?![\w-])", text)))
+    assert not english, f"{where}: framework English in the Chinese interface: {english}"
 
 
 def url_of(base, page):
@@ -59,6 +76,7 @@ def test_role_logs_in_and_every_allowed_page_renders(server, browser_db, new_pag
         assert_no_sideways_scroll(tab, where)
         assert browser_db.display_names[role] in sidebar_text(tab)
         assert main_text(tab).strip(), f"{where}: empty page"
+        assert_our_words(main_text(tab) + "\n" + sidebar_text(tab), where)
 
 
 def test_typed_admin_url_is_refused_for_every_other_role(server, browser_db, new_page, signed_in_state):

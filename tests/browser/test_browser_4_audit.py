@@ -9,16 +9,16 @@
 from __future__ import annotations
 
 import re
-from html import escape
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from browser_actions import (button, choose_in_multiselect, form_with, main, select_value, settle, snap,
+from browser_actions import (button, choose_in_multiselect, choose_in_select, form_with, main, select_value, settle, snap,
                              textbox, wait_text, wait_until)
 from browser_helpers import assert_clean, main_text, open_all, open_url, wait_idle, wait_painted
 from core.i18n import translate as t
+from pdf_check import flat, pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -58,15 +58,6 @@ def wait_for(check, timeout: float) -> bool:
 
 
 # ---------------------------------------------------------------- (a) stored payloads
-
-@pytest.fixture(scope="module")
-def engine(browser_db):
-    from db.engine import make_engine
-
-    engine = make_engine(browser_db.url)
-    yield engine
-    engine.dispose()
-
 
 def _defect_household(engine, project_id: int) -> str:
     from db.models import Unit
@@ -129,6 +120,10 @@ def test_stored_payloads_are_shown_as_text_and_never_run(server, browser_db, new
     wait_idle(page)
     expander.click()
     form = form_with(page, t("mlive.defect"))
+    # Nothing is preselected on the defect form (issue 13): the supervisor chooses each one.
+    for label, option in ((t("field.location"), t("loc.living")), (t("field.kind"), t("kind.wall")),
+                          (t("field.severity"), t("sev.minor")), (t("field.responsible"), t("resp.developer"))):
+        choose_in_select(page, label, option, option)
     textbox(page, t("mlive.note"), form).fill(BOTH)
     button(page, t("mlive.defect"), form).click()
     settle(page)
@@ -211,10 +206,11 @@ def test_stored_payloads_are_shown_as_text_and_never_run(server, browser_db, new
     settle(p)
     assert select_value(p, t("training.pick_session")).endswith(SCRIPT)
     with p.expect_download() as info:
-        main(p).locator('[data-testid="stDownloadButton"] button', has_text=t("training.handout")).click()
-    info.value.save_as(tmp_path / "handout.html")
-    handout = (tmp_path / "handout.html").read_text(encoding="utf-8")
-    assert escape(SCRIPT) in handout and escape(CASE_TITLE) in handout and "window.__xss=1</script>" not in handout
+        main(p).locator('[data-testid="stDownloadButton"] button', has_text=t("docs.handout_trainee")).click()
+    info.value.save_as(tmp_path / "handout.pdf")
+    # The payload is printed as the text it is (the template escapes it; nothing in a PDF runs).
+    handout = flat(pdf_text((tmp_path / "handout.pdf").read_bytes()))
+    assert flat(SCRIPT) in handout and flat(CASE_TITLE) in handout
     assert_not_run(p, "training, session picked")
     snap(p, "audit_xss_training")
 

@@ -12,7 +12,7 @@ import pytest
 from browser_actions import button, form_with, main, metric_value, settle, snap, textbox, wait_text, wait_until
 from browser_helpers import (SCREENSHOTS, StreamlitServer, assert_clean, login, main_text, open_url,
                              sidebar_text)
-from db.demo import DEMO_ACCOUNTS
+from demo.company import DEMO_ACCOUNTS
 from core.i18n import translate as t
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ DESK_NAME = {u: d for u, d, _ in DEMO_ACCOUNTS}[DESK]
 
 @pytest.fixture(scope="module")
 def shared_pg(pg_server):
-    from db.demo import CompanySize, seed_demo
+    from demo.company import CompanySize, seed_demo
     from db.engine import make_engine
     from db.migrate import upgrade
 

@@ -34,7 +34,7 @@ def page_db(tmp_path_factory):
     """A migrated, seeded SQLite file; DATABASE_URL and APP_COOKIE_KEY point at it for the module."""
     import streamlit as st
 
-    from db.demo import BATCH_CITY, CompanySize, seed_demo
+    from demo.company import BATCH_CITY, CompanySize, seed_demo
     from db.engine import make_engine
     from db.migrate import upgrade
     from db.models import Project
@@ -85,6 +85,41 @@ def app_runs_every_time(monkeypatch):
     monkeypatch.setattr(params, "PRE_LOGIN_SLEEP_TIME", 0)
     yield
     PagesManager.uses_pages_directory = None
+
+
+_ENGINES: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def seeded_users_have_a_session(monkeypatch):
+    """A test that seeds `current_user` (as a login would) gets the server-side session a login
+    opens too, on the store DATABASE_URL names: ui.auth checks that session on every rerun."""
+    import os
+
+    from page_helpers import open_session
+    from ui.session import CurrentUser
+
+    real_run = AppTest.run
+
+    def run(self, *args, **kwargs):
+        state = self.session_state
+        user = state["current_user"] if "current_user" in state else None
+        if isinstance(user, CurrentUser) and "login_session" not in state:
+            from db.engine import make_engine
+            url = os.environ["DATABASE_URL"]
+            engine = _ENGINES.get(url) or _ENGINES.setdefault(url, make_engine(url))
+            state["login_session"] = open_session(engine, user.username)
+            # ... and the account as it was seeded: the gate re-reads an account only when its
+            # version moved, which would also reset a language the test chose for the session.
+            from services import users
+            state["login_account_version"] = users.get_account(engine, user.username).version
+        return real_run(self, *args, **kwargs)
+
+    monkeypatch.setattr(AppTest, "run", run)
+    yield
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()
 
 
 @pytest.fixture

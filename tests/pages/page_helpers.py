@@ -22,7 +22,7 @@ def page_names() -> list[str]:
 
 def current_user(engine, username: str):
     """The CurrentUser a login of this account leaves in session state (ui.session.set_user)."""
-    from db import users
+    from services import users
     from ui.session import CurrentUser
 
     account = users.get_account(engine, username)
@@ -53,3 +53,19 @@ def texts(at: AppTest) -> list[str]:
                  "error", "success"):
         out.extend(str(e.value) for e in getattr(at, kind))
     return out
+
+
+def open_session(engine, username: str) -> str:
+    """The server-side session a sign-in of this account opens (what the login form leaves)."""
+    import secrets
+
+    from db import user_repository, user_session_repository
+    from db.models import utcnow
+    from db.uow import UnitOfWork
+
+    session_id = secrets.token_urlsafe(32)
+    with UnitOfWork(engine, username) as uow:
+        user = user_repository.get(uow.session, username)
+        user_session_repository.add(uow.session, session_id, user.id, utcnow(), "apptest", "AppTest")
+        uow.commit()
+    return session_id

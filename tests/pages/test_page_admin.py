@@ -1,6 +1,6 @@
 """Administration page: the users table, creating accounts (bad input refused with a message and
-nothing written), unlocking, the self-deactivation guard; the import path through the same core
-and db functions the uploader calls (AppTest cannot drive st.file_uploader)."""
+nothing written), unlocking, the self-deactivation guard; the import path through the same
+service functions the uploader calls (AppTest cannot drive st.file_uploader)."""
 from __future__ import annotations
 
 from datetime import timedelta, timezone
@@ -9,12 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from core.auth import lockout
+from core.auth.actor import Actor
+from core.auth.roles import Role
 from core.i18n import translate
 from core.importing.files import read_table
-from core.importing.units import validate_unit_rows
-from db import org, users
 from db.models import StaffUser, Unit
 from page_helpers import DEMO_PASSWORD, ROLES, by_label, submit_login
+from services import org, users
+
+TEST = Actor("test", Role.ADMIN)   # who sets up accounts and imports for these tests
 
 
 def user_count(engine) -> int:
@@ -88,11 +91,19 @@ def test_good_new_user_is_created_and_can_sign_in(page_db, run_page):
     assert login.session_state["current_user"].project_ids == (page_db.batch_project,)
 
 
+def fail_sign_ins(engine, username: str, n: int) -> None:
+    """Wrong passwords through the login service, each from its own address (so none is throttled)."""
+    from services import sessions
+
+    for i in range(n):
+        with pytest.raises(sessions.LoginRefused):
+            sessions.sign_in(engine, username, "Wrong-Pass-0", f"198.51.100.{i}")
+
+
 def test_locked_user_is_unlocked_by_the_admin(page_db, run_page):
-    users.create_user(page_db.engine, "test", "locked.one", "被锁", "supervisor", DEMO_PASSWORD,
+    users.create_user(page_db.engine, TEST, "locked.one", "被锁", "supervisor", DEMO_PASSWORD,
                       [page_db.batch_project], is_demo=True, hash_rounds=4)
-    for _ in range(lockout.MAX_FAILED_ATTEMPTS):
-        users.record_login_failure(page_db.engine, "locked.one")
+    fail_sign_ins(page_db.engine, "locked.one", lockout.MAX_FAILED_ATTEMPTS)
     assert users.get_account(page_db.engine, "locked.one").locked_until is not None
     at = run_page("admin", "admin")
     assert not at.exception
@@ -112,21 +123,22 @@ def test_admin_page_works_while_an_account_is_locked(page_db, run_page):
 
     from openpyxl import load_workbook
 
-    from ui.export import excel_bytes
+    from ui.export import DATETIME, excel_bytes
 
-    users.create_user(page_db.engine, "test", "locked.two", "又被锁", "trainer", DEMO_PASSWORD,
+    users.create_user(page_db.engine, TEST, "locked.two", "又被锁", "trainer", DEMO_PASSWORD,
                       is_demo=True, hash_rounds=4)
-    for _ in range(lockout.MAX_FAILED_ATTEMPTS):
-        state = users.record_login_failure(page_db.engine, "locked.two")
+    fail_sign_ins(page_db.engine, "locked.two", lockout.MAX_FAILED_ATTEMPTS)
+    state = users.get_account(page_db.engine, "locked.two")
     at = run_page("admin", "admin")
     assert not at.exception and not at.error
-    frame = users.list_users(page_db.engine)
-    sheet = load_workbook(io.BytesIO(excel_bytes(frame))).active
-    header = [c.value for c in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "locked.two")
+    frame = users.list_users(page_db.engine, TEST)
+    sheet = load_workbook(io.BytesIO(excel_bytes(frame, kinds={"locked_until": DATETIME}))).active
+    top = int(sheet.freeze_panes[1:]) - 1   # the table starts below the title block
+    header = [c.value for c in sheet[top]]
+    row = next(r for r in sheet.iter_rows(min_row=top + 1, values_only=True) if r[0] == "locked.two")
     china = state.locked_until.astimezone(timezone(timedelta(hours=8))).replace(tzinfo=None)
     assert abs(row[header.index("locked_until")] - china) < timedelta(seconds=1)
-    users.unlock(page_db.engine, "test", "locked.two")
+    users.unlock(page_db.engine, TEST, "locked.two")
 
 
 def test_admin_cannot_deactivate_themself(page_db, run_page):
@@ -139,7 +151,7 @@ def test_admin_cannot_deactivate_themself(page_db, run_page):
 
 
 def test_deactivated_user_is_signed_out_on_the_next_click(page_db, run_page, run_app):
-    users.create_user(page_db.engine, "test", "leaving", "离职员工", "frontdesk", DEMO_PASSWORD,
+    users.create_user(page_db.engine, TEST, "leaving", "离职员工", "frontdesk", DEMO_PASSWORD,
                       [page_db.batch_project], is_demo=True, hash_rounds=4)
     session = run_app("leaving")
     assert not session.exception and session.title
@@ -176,8 +188,7 @@ def unit_count(engine) -> int:
 def test_import_bad_file_imports_nothing(page_db):
     before = unit_count(page_db.engine)
     pid = page_db.batch_project
-    result = validate_unit_rows(read_table("units.csv", CSV_BAD), org.buildings_of(page_db.engine, pid),
-                                org.rooms_of(page_db.engine, pid))
+    result = org.validate_unit_import(page_db.engine, TEST, pid, read_table("units.csv", CSV_BAD))
     assert [e.row for e in result.errors] == [2, 3, 4]
     assert not result.ok
     assert unit_count(page_db.engine) == before
@@ -185,11 +196,10 @@ def test_import_bad_file_imports_nothing(page_db):
 
 def test_import_good_file_then_find_the_unit(page_db, run_page):
     pid = page_db.batch_project
-    result = validate_unit_rows(read_table("units.csv", CSV_GOOD), org.buildings_of(page_db.engine, pid),
-                                org.rooms_of(page_db.engine, pid))
+    result = org.validate_unit_import(page_db.engine, TEST, pid, read_table("units.csv", CSV_GOOD))
     assert result.ok, result.errors
     before = unit_count(page_db.engine)
-    assert org.import_units(page_db.engine, "admin", pid, result.rows) == 2
+    assert org.import_units(page_db.engine, Actor("admin", Role.ADMIN), pid, result.rows) == 2
     assert unit_count(page_db.engine) == before + 2
 
     at = run_page("units", "frontdesk")
@@ -199,8 +209,7 @@ def test_import_good_file_then_find_the_unit(page_db, run_page):
     assert {"7-3101", "7-3102"} <= set(rows[translate("units.col.room_no")])
     assert "13800001111" in set(rows[translate("units.col.phone")])
     # Importing the same file again is refused row by row: the rooms exist now.
-    again = validate_unit_rows(read_table("units.csv", CSV_GOOD), org.buildings_of(page_db.engine, pid),
-                               org.rooms_of(page_db.engine, pid))
+    again = org.validate_unit_import(page_db.engine, TEST, pid, read_table("units.csv", CSV_GOOD))
     assert [e.key for e in again.errors] == ["err.room_exists", "err.room_exists"]
 
 

@@ -8,16 +8,20 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from core.auth.roles import can_open
+from core.auth.actor import Actor
+from core.auth.capabilities import Capability, can
+from core.auth.roles import Role, can_open
 from core.i18n import translate
-from db import cases
 from db.case_models import CaseRow, TrainingSession
 from page_helpers import ROLES
+from services import cases, training
 from ui.widgets import md_plain
 
 t = translate
 CASE_ROLES = [r for r in ROLES if can_open(r, "cases")]
 NOT_CASE_ROLES = [r for r in ROLES if not can_open(r, "cases")]
+READER = Actor("reader", Role.MANAGER)      # the published library
+TRAINER = Actor("trainer", Role.TRAINER)
 
 
 def ok(at: AppTest) -> AppTest:
@@ -48,7 +52,7 @@ def power_cut(page_db):
     with page_db.engine.connect() as conn:
         case_id = conn.scalar(select(CaseRow.id).where(CaseRow.slug == "power-cut-front-back-office"))
     assert case_id is not None
-    return cases.get(page_db.engine, case_id)
+    return cases.get(page_db.engine, READER, case_id)
 
 
 def search(run_page, role: str, query: str) -> AppTest:
@@ -69,8 +73,8 @@ def listed_titles(at: AppTest) -> list[str]:
 def test_library_renders_for_allowed_roles(page_db, run_page, role):
     at = ok(run_page("cases", role))
     assert [x.value for x in at.title] == [t("page.cases")]
-    editor = role in ("trainer", "admin")
-    visible = cases.search(page_db.engine, see_drafts=editor, limit=500)  # drafts: trainers and admins
+    editor = can(role, Capability.EDIT_CASES)
+    visible = cases.search(page_db.engine, Actor(role, role), limit=500)  # drafts: editors only
     assert t("cases.results", n=len(visible)) in [c.value for c in at.caption]
     assert listed_titles(at) == visible["title"].tolist()
     assert (t("cases.tab.edit") in tab_labels(at)) is editor
@@ -88,7 +92,7 @@ def test_search_for_a_power_cut_lists_that_case_first(run_page, power_cut):
 
 
 def test_search_with_no_hit_says_so(run_page):
-    at = search(run_page, "trainer", "这个词不会出现在任何案例里")
+    at = search(run_page, "trainer", "琥珀猫头鹰")   # words in no case at all
     assert [i.value for i in at.info] == [t("cases.none")]
     assert not listed_titles(at)
 
@@ -182,12 +186,13 @@ TRAINING_ROLES = [r for r in ROLES if can_open(r, "training")]
 @pytest.mark.parametrize("role", TRAINING_ROLES)
 def test_training_renders_with_the_demo_session(page_db, run_page, role):
     at = ok(run_page("training", role))
-    sessions = cases.sessions(page_db.engine)
+    sessions = training.sessions(page_db.engine, TRAINER)
     assert len(sessions) >= 1
     shown = at.dataframe[0].value
     assert shown[t("training.title")].tolist() == sessions["title"].tolist()
-    handout = [b for b in at.get("download_button") if b.label == t("training.handout")]
-    assert len(handout) == 1
+    # The handout is printed as PDF now (ui/document_views): trainee, trainer, sign-in sheet.
+    labels = [b.label for b in at.get("download_button")]
+    assert [t("docs.handout_trainee"), t("docs.handout_trainer"), t("docs.sign_in")] == labels[:3]
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if not can_open(r, "training")])
@@ -227,10 +232,36 @@ def test_good_session_is_listed_with_its_handout(page_db, run_page, power_cut):
     assert "停电投诉复盘" in at.dataframe[0].value[t("training.title")].tolist()
     # The handout of the new session (today's, so listed first) carries the case.
     picker = by_label(at.selectbox, t("training.pick_session"))
-    new_id = int(cases.sessions(page_db.engine).query("title == '停电投诉复盘'")["id"].iloc[0])
+    new_id = int(training.sessions(page_db.engine, TRAINER).query("title == '停电投诉复盘'")["id"].iloc[0])
     picker.set_value(new_id).run()
     ok(at)
-    button = next(b for b in at.get("download_button") if b.label == t("training.handout"))
-    assert button.proto.label == t("training.handout")
+    button = next(b for b in at.get("download_button") if b.label == t("docs.handout_trainee"))
+    assert button.proto.label == t("docs.handout_trainee")
     attendance = at.dataframe[-1].value
     assert {"frontdesk", "supervisor"} <= set(attendance[t("training.col.username")])
+
+
+def test_two_editors_of_one_case_the_second_is_told_and_shown_the_first_ones_text(page_db, run_page):
+    """The version check of the case editor fires: the editor who saves second is refused, keeps
+    what they typed in the form, and sees the text the first one saved."""
+    from core.auth.actor import Actor
+    from core.auth.roles import Role
+    from core.cases.model import CaseDraft
+    from services import cases as case_service
+
+    trainer = Actor("trainer", Role.TRAINER)
+    case_id = case_service.save(page_db.engine, trainer, CaseDraft(title="并发编辑案例", story="第一版内容",
+                                                                    kind="complaint", status="draft"))
+    first = run_page("cases", "trainer")
+    first.selectbox(key="case_edit_pick").select(case_id).run()
+    second = run_page("cases", "admin")
+    second.selectbox(key="case_edit_pick").select(case_id).run()
+    by_label(first.text_area, t("field.case_story")).input("甲保存的内容")
+    by_label(first.button, t("cases.save")).click().run()
+    assert [s.value for s in first.success] == [t("cases.saved")]
+    by_label(second.text_area, t("field.case_story")).input("乙想保存的内容")
+    by_label(second.button, t("cases.save")).click().run()
+    assert not second.exception
+    assert t("err.conflict") in [e.value for e in second.error] + [w.value for w in second.warning]
+    assert "甲保存的内容" in [x.value for x in second.text]
+    assert case_service.get(page_db.engine, trainer, case_id)["story"] == "甲保存的内容"

@@ -8,8 +8,10 @@ import pytest
 
 from core.auth.roles import pages_for
 from core.i18n import translate
-from db import users
+from core.auth.actor import Actor
+from core.auth.roles import Role
 from page_helpers import ROLES, page_names
+from services import users
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -46,7 +48,7 @@ def test_every_page_title_is_english(run_app, page):
 
 
 def test_sidebar_switch_changes_language_and_stores_it(page_db, run_app):
-    users.create_user(page_db.engine, "test", "lang.switch", "切换者", "manager", "Demo-2026!",
+    users.create_user(page_db.engine, Actor("test", Role.ADMIN), "lang.switch", "切换者", "manager", "Demo-2026!",
                       is_demo=True, hash_rounds=4)
     at = run_app("lang.switch")
     assert [t.value for t in at.title] == [translate("home.greeting", name="切换者")]

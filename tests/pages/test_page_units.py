@@ -10,7 +10,9 @@ from sqlalchemy import insert, select
 
 from core.i18n import translate
 from core.org.model import UnitRow, UnitStatus
-from db import org
+from core.auth.actor import Actor
+from core.auth.roles import Role
+from services import org
 from db.models import Building, Owner, Project, Unit
 from page_helpers import texts
 from ui.widgets import md_plain
@@ -35,7 +37,7 @@ def outside_unit(page_db):
     with page_db.engine.begin() as conn:
         pid = conn.scalar(select(Project.id).where(Project.id != page_db.batch_project).order_by(Project.id))
         conn.execute(insert(Building).values(project_id=pid, name="9", floors=5))
-    org.import_units(page_db.engine, "test", pid, [
+    org.import_units(page_db.engine, Actor("test", Role.ADMIN), pid, [
         UnitRow("9", OUTSIDE_ROOM, 1, Decimal("88.00"), UnitStatus.OCCUPIED, OUTSIDE_OWNER, OUTSIDE_PHONE,
                 None)])
     return pid

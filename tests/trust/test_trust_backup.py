@@ -14,18 +14,29 @@ import pytest
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, select
 
+from core.auth.actor import SYSTEM, Actor
+from core.auth.roles import Role
 from core.collections.entries import BillEntry, PaymentEntry
+from core.collections.money import yuan
 from core.org.model import UnitStatus
 from db import backup
-from db import collections as ledger
-from db import org
+from services import org
 from db.collection_models import Allocation, Bill, Payment
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import AuditLog
+from services import collections as ledger
 from trust_helpers import add_project, report, snapshot, unit_rows
 
 ROOMS = 20
+DESK = Actor("chen", Role.FRONTDESK)
+
+
+def pay(engine, unit_id: int, entry: PaymentEntry) -> str:
+    """The receipt number the system gave (the entry's own is the test's name for it); the desk
+    holds whatever is beyond the debt as prepayment."""
+    return ledger.record_payment(engine, DESK, unit_id, yuan(entry.cents), entry.paid_on, entry.method,
+                                 hold_credit=True).receipt_no
 
 
 def _plain_engine(path):
@@ -37,10 +48,10 @@ def _plain_engine(path):
 def test_backup_while_writing_then_restore_into_a_fresh_store(demo_engine, db_url, tmp_path):
     engine = demo_engine
     pid = add_project(engine, "P900", "深圳·备份园", "深圳", buildings=("1",))
-    org.import_units(engine, "admin", pid, unit_rows("1", ROOMS, UnitStatus.OCCUPIED))
+    org.import_units(engine, Actor("admin", Role.ADMIN), pid, unit_rows("1", ROOMS, UnitStatus.OCCUPIED))
     rooms = [r.room_no for r in unit_rows("1", ROOMS)]
-    units = {r: org.find_unit(engine, pid, r) for r in rooms}
-    ledger.import_bills(engine, "admin", pid, [BillEntry(r, f"2025-{m:02d}", "property", 21000)
+    units = {r: org.find_unit(engine, SYSTEM, pid, r) for r in rooms}
+    ledger.import_bills(engine, SYSTEM, pid, [BillEntry(r, f"2025-{m:02d}", "property", 21000)
                                                for r in rooms for m in range(1, 7)])
     committed: list[str] = []            # receipts in the order their transactions committed
     stop = threading.Event()
@@ -51,8 +62,7 @@ def test_backup_while_writing_then_restore_into_a_fresh_store(demo_engine, db_ur
         while not stop.is_set() and i < 2000:
             entry = PaymentEntry(rooms[i % ROOMS], f"BK-{i:05d}", 7000 + i % 50 * 100, date(2025, 7, 1), "cash")
             try:
-                ledger.record_payment(engine, "chen", units[entry.room_no], entry)
-                committed.append(entry.receipt_no)
+                committed.append(pay(engine, units[entry.room_no], entry))
             except Exception as e:  # noqa: BLE001 - must not happen; reported below
                 errors.append(repr(e))
                 return
@@ -79,7 +89,7 @@ def test_backup_while_writing_then_restore_into_a_fresh_store(demo_engine, db_ur
     try:
         with copy.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-            in_copy = set(conn.scalars(select(Payment.receipt_no).where(Payment.receipt_no.like("BK-%"))))
+            in_copy = set(conn.scalars(select(Payment.receipt_no).where(Payment.receipt_no.like("P900-%"))))
             assert before <= len(in_copy) <= during + 1   # one commit may be between the store and the list
             assert in_copy == set(committed[:len(in_copy)])
             paid = conn.scalar(select(func.sum(Bill.paid_cents)))
@@ -104,7 +114,7 @@ def test_backup_while_writing_then_restore_into_a_fresh_store(demo_engine, db_ur
             assert MigrationContext.configure(conn).get_current_revision() is not None
         upgrade(fresh_url)                                # already at head: nothing to do
         entry = PaymentEntry(rooms[0], "AFTER-RESTORE", 5000, date(2025, 7, 2), "cash")
-        assert ledger.record_payment(restored, "chen", units[rooms[0]], entry)   # the restored store works
+        assert pay(restored, units[rooms[0]], entry)   # the restored store works
     finally:
         restored.dispose()
 

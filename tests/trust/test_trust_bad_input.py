@@ -221,13 +221,13 @@ def test_complaint_register(channel, complainant, phone, place, content, categor
                         "flag_red_line", "no_such_action"]), NASTY, NASTY)
 def test_complaint_steps_with_text(action, a, b):
     """The steps that take text from a form, on a ticket at the stage they need."""
-    from core.complaints.model import PauseReason, Stage
+    from core.complaints.model import ClockPauseReason, Stage
 
     c, _ = workflow.register("TS-20260315-0001", NOW, DESK, channel="walk_in", complainant="王先生", phone=None,
                              unit_id=1, place="", content="电梯故障", category="repairs")
     data = {"propose_invalid": {"reason": a}, "investigate": {"cause": a}, "assign": {"department": a, "handler": b},
             "propose": {"options": [a, b]}, "record_root_cause": {"root_cause": a, "prevention": b},
-            "pause": {"reason": PauseReason.CUSTOMER, "note": a}, "flag_red_line": {"flag": "media", "note": a},
+            "pause": {"reason": ClockPauseReason.CUSTOMER, "note": a}, "flag_red_line": {"flag": "media", "note": a},
             "no_such_action": {}}[action]
     stage = {"investigate": Stage.INVESTIGATE, "assign": Stage.ASSIGN, "propose": Stage.PROPOSE}.get(action)
     if stage:

@@ -12,16 +12,18 @@ from datetime import date
 
 from sqlalchemy import func, select, text
 
-from core.collections.entries import BillEntry, PaymentEntry
+from core.auth.actor import SYSTEM, Actor
+from core.auth.roles import Role
+from core.collections.entries import BillEntry
 from core.org.model import UnitStatus
-from db import collections as ledger
-from db import org
+from services import org
 from db.collection_models import Allocation, Bill, Payment
 from db.engine import make_engine
 from db.models import AuditLog, Owner, Unit
+from services import collections as ledger
 from trust_helpers import PYTHON, ROOT, add_project, child_env, report, snapshot, unit_rows
 
-UNITS_ROWS = 3000
+UNITS_ROWS = 40000   # the import writes in bulk: big enough to be killed inside its transaction
 PAYMENT_ROWS = 2000
 PAYING_UNITS = 60
 KILL_AFTER_S = 0.3
@@ -36,9 +38,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from core.auth.actor import Actor
+from core.auth.roles import Role
 from core.collections.entries import PaymentEntry
 from core.org.model import UnitRow, UnitStatus
-from db import collections as ledger, org
+from services import org
+from services import collections as ledger
 from db.engine import make_engine
 from db.models import Unit
 
@@ -48,14 +53,14 @@ if kind == "units":
     rows = [UnitRow("2", f"2-{i // 20 + 1}{i % 20 + 1:02d}", i // 20 + 1, Decimal("98.00"), UnitStatus.SOLD,
                     f"新业主{i}", f"137{i:08d}", None) for i in range(n)]
     marker.write_text("start")
-    org.import_units(engine, "importer", project_id, rows)
+    org.import_units(engine, Actor("importer", Role.ADMIN), project_id, rows)
 else:
     with engine.connect() as conn:
         rooms = sorted(conn.scalars(select(Unit.room_no).where(Unit.project_id == project_id)))
     rows = [PaymentEntry(rooms[i % len(rooms)], f"K{i:06d}", 5000 + (i * 37) % 40000, date(2025, 6, 1), "transfer")
             for i in range(n)]
     marker.write_text("start")
-    ledger.import_payments(engine, "importer", project_id, rows)
+    ledger.import_payments(engine, Actor("importer", Role.ADMIN), project_id, rows)
 marker.write_text("done")
 """
 
@@ -124,7 +129,7 @@ def _reopen(db_url: str):
 
 def test_killed_units_import_leaves_all_or_nothing(db_url, engine, db_kind, tmp_path):
     pid = add_project(engine, "P001", "深圳·翠湖园", "深圳", buildings=("1", "2"))
-    org.import_units(engine, "admin", pid, unit_rows("1", 10))
+    org.import_units(engine, Actor("admin", Role.ADMIN), pid, unit_rows("1", 10))
     before = snapshot(engine)
     inside = _kill_mid_write(db_url, engine, tmp_path, pid, UNITS_ROWS, "units")
 
@@ -141,7 +146,7 @@ def test_killed_units_import_leaves_all_or_nothing(db_url, engine, db_kind, tmp_
             outcome = "all"
             assert (units, owners, imports) == (10 + UNITS_ROWS, 10 + UNITS_ROWS, 1)
         # the store takes writes again at once (no lock left behind by the dead writer)
-        org.import_units(again, "admin", pid, unit_rows("1", 12)[10:])
+        org.import_units(again, Actor("admin", Role.ADMIN), pid, unit_rows("1", 12)[10:])
         with again.connect() as conn:
             assert conn.scalar(select(func.count()).select_from(Unit).where(Unit.project_id == pid)) == \
                 units + 2
@@ -153,9 +158,9 @@ def test_killed_units_import_leaves_all_or_nothing(db_url, engine, db_kind, tmp_
 
 def test_killed_payments_import_leaves_all_or_nothing(db_url, engine, db_kind, tmp_path):
     pid = add_project(engine, "P001", "深圳·翠湖园", "深圳", buildings=("1", "2"))
-    org.import_units(engine, "admin", pid, unit_rows("1", PAYING_UNITS, UnitStatus.OCCUPIED))
+    org.import_units(engine, Actor("admin", Role.ADMIN), pid, unit_rows("1", PAYING_UNITS, UnitStatus.OCCUPIED))
     rooms = [r.room_no for r in unit_rows("1", PAYING_UNITS)]
-    ledger.import_bills(engine, "admin", pid, [BillEntry(room, f"2025-{m:02d}", "property", 26000)
+    ledger.import_bills(engine, SYSTEM, pid, [BillEntry(room, f"2025-{m:02d}", "property", 26000)
                                                for room in rooms for m in range(1, 13)])
     before = snapshot(engine)
     inside = _kill_mid_write(db_url, engine, tmp_path, pid, PAYMENT_ROWS, "payments")
@@ -176,8 +181,8 @@ def test_killed_payments_import_leaves_all_or_nothing(db_url, engine, db_kind, t
             outcome = "all"
             assert payments == PAYMENT_ROWS
         # and the desk can record the next payment straight away
-        entry = PaymentEntry(rooms[0], "AFTER-0001", 1000, date(2025, 7, 1), "cash")
-        assert ledger.record_payment(again, "chen", org.find_unit(again, pid, rooms[0]), entry)
+        assert ledger.record_payment(again, Actor("chen", Role.FRONTDESK), org.find_unit(again, SYSTEM, pid, rooms[0]),
+                                     "10.00", date(2025, 7, 1), "cash", hold_credit=True).receipt_no
     finally:
         again.dispose()
     report(f"[{db_kind}] fault: payments import of {PAYMENT_ROWS} rows killed after {inside:.2f}s inside its "
@@ -185,9 +190,12 @@ def test_killed_payments_import_leaves_all_or_nothing(db_url, engine, db_kind, t
 
 
 def test_the_probe_sees_a_writer_inside_its_transaction(db_url, engine):
-    """The test above relies on this: a connection holding a write transaction is seen."""
+    """The test above relies on this: a connection holding a write transaction is seen (on
+    SQLite a transaction takes the write lock at BEGIN only when it is to write)."""
+    from db.engine import for_writing
+
     assert not _in_transaction(db_url, engine)
-    with engine.begin() as conn:
+    with for_writing(engine).begin() as conn:
         conn.execute(select(1))
         assert _in_transaction(db_url, engine)
     assert not _in_transaction(db_url, engine)

@@ -1,0 +1,258 @@
+"""Read side of complaints: the live board, the unit's history and the analysis figures,
+aggregated in SQL so the answer stays small whatever the number of tickets."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Integer, and_, case, cast, func, literal, literal_column, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from core.complaints.deadlines import DEFAULT_CLOCKS, ClockConfig
+from core.complaints.model import ClosedAs, Stage
+from core.complaints.repeats import Earlier
+from db import complaint_repository
+from db.models import Building, ComplaintCallbackRow, ComplaintEventRow, ComplaintRow, Project, Unit
+
+BOARD_LIMIT_PER_STAGE = 40
+
+
+def _scope(stmt, project_ids):
+    return stmt if project_ids is None else stmt.where(ComplaintRow.project_id.in_(project_ids))
+
+
+OPEN_STAGE_VALUES = tuple(s.value for s in Stage if s != Stage.CLOSED)
+
+
+def _open():
+    """An IN list rather than `stage != 'closed'`: an inequality cannot use an index, and open
+    tickets are a few percent of the table (measured in bench/: a full scan of 300,000 tickets)."""
+    return ComplaintRow.stage.in_(OPEN_STAGE_VALUES)
+
+
+def _epoch(engine: Engine, column):
+    """Seconds since 1970 of a stored moment, exact to the microsecond on both databases (julianday's
+    floating point would move a ticket across the amber line at exact boundaries)."""
+    if engine.dialect.name == "postgresql":
+        return func.extract("epoch", column)
+    # SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds from strftime, then the microseconds
+    return (cast(func.strftime("%s", column), Integer)
+            + cast(func.substr(column, 21, 6), Integer) / literal(1_000_000.0))
+
+
+def _lights(engine: Engine, now: datetime, config: ClockConfig):
+    """(red, amber) of a ticket's stage clock in SQL, as core.complaints.deadlines.light() has them:
+    red once the deadline has passed; amber when the deadline is within `at_risk`, or when
+    `amber_share` of the allowed time is used; a paused clock is neither."""
+    t = ComplaintRow
+    running = and_(t.paused_since.is_(None), t.stage_deadline.is_not(None))
+    red = and_(running, t.stage_deadline < now)
+    started, deadline = _epoch(engine, t.stage_started_at), _epoch(engine, t.stage_deadline)
+    used_up = and_(t.stage_started_at.is_not(None), t.stage_deadline > t.stage_started_at,
+                   literal(now.timestamp()) - started >= (deadline - started) * literal(config.amber_share))
+    amber = and_(running, t.stage_deadline >= now, or_(t.stage_deadline <= now + config.at_risk, used_up))
+    return red, amber
+
+
+def board_counts(engine: Engine, now: datetime, project_ids=None, config: ClockConfig = DEFAULT_CLOCKS) -> dict:
+    """Open, overdue (stage clock red), at risk (amber) and unacknowledged red-line and repeat tickets."""
+    red, amber = _lights(engine, now, config)
+    stmt = select(
+        func.count(),
+        func.sum(case((red, 1), else_=0)),
+        func.sum(case((amber, 1), else_=0)),
+        func.sum(case((and_(ComplaintRow.escalation == "senior",
+                            ComplaintRow.escalation_acknowledged_by.is_(None)), 1), else_=0)),
+        func.sum(case((and_(ComplaintRow.escalation == "manager",
+                            ComplaintRow.escalation_acknowledged_by.is_(None)), 1), else_=0)),
+    ).where(_open())
+    with engine.connect() as conn:
+        n, overdue, at_risk, red_line, repeat = conn.execute(_scope(stmt, project_ids)).one()
+    return {"open": int(n or 0), "overdue": int(overdue or 0), "at_risk": int(at_risk or 0),
+            "red_line": int(red_line or 0), "repeat": int(repeat or 0)}
+
+
+def board(engine: Engine, now: datetime, project_ids=None, building_id: int | None = None,
+          category: str | None = None, handler: str | None = None,
+          per_stage: int = BOARD_LIMIT_PER_STAGE) -> pd.DataFrame:
+    """Open tickets, most urgent first within each stage (overdue, then due soonest; paused last)."""
+    cols = [ComplaintRow.number, ComplaintRow.stage, ComplaintRow.category, ComplaintRow.receiver,
+            ComplaintRow.handler, ComplaintRow.complainant, ComplaintRow.content, ComplaintRow.received_at,
+            ComplaintRow.stage_started_at, ComplaintRow.stage_deadline, ComplaintRow.due_at,
+            ComplaintRow.paused_since, ComplaintRow.escalation, ComplaintRow.escalation_acknowledged_by,
+            ComplaintRow.repeat_count, ComplaintRow.version, Unit.room_no, Project.name.label("project")]
+    rank = func.row_number().over(
+        partition_by=ComplaintRow.stage,
+        # the id breaks ties (office deadlines often fall on the same 17:30): the same cards every refresh
+        order_by=(case((ComplaintRow.paused_since.is_(None), 0), else_=1), ComplaintRow.stage_deadline,
+                  ComplaintRow.id))
+    inner = (select(*cols, rank.label("rank"))
+             .outerjoin(Unit, Unit.id == ComplaintRow.unit_id)
+             .outerjoin(Project, Project.id == ComplaintRow.project_id)
+             .where(_open()))
+    inner = _scope(inner, project_ids)
+    if building_id is not None:
+        inner = inner.where(ComplaintRow.building_id == building_id)
+    if category:
+        inner = inner.where(ComplaintRow.category == category)
+    if handler:
+        inner = inner.where(or_(ComplaintRow.receiver == handler, ComplaintRow.handler == handler))
+    sub = inner.subquery()
+    stmt = select(sub).where(sub.c.rank <= per_stage).order_by(sub.c.stage, sub.c.rank)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+def escalations(engine: Engine, project_ids=None, limit: int = 20) -> pd.DataFrame:
+    """Escalated tickets nobody in management has acknowledged yet, red lines first."""
+    stmt = (select(ComplaintRow.number, ComplaintRow.escalation, ComplaintRow.red_lines,
+                   ComplaintRow.repeat_count, ComplaintRow.category, ComplaintRow.received_at,
+                   ComplaintRow.stage, ComplaintRow.version)
+            .where(_open(), ComplaintRow.escalation != "none",
+                   ComplaintRow.escalation_acknowledged_by.is_(None))
+            .order_by(case((ComplaintRow.escalation == "senior", 0), else_=1), ComplaintRow.received_at)
+            .limit(limit))
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(_scope(stmt, project_ids)).mappings().all())
+
+
+def unit_history(engine: Engine, unit_id: int, project_ids=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every complaint of the unit and every callback made on them, newest first."""
+    complaints = _scope(
+        select(ComplaintRow.number, ComplaintRow.received_at, ComplaintRow.category, ComplaintRow.stage,
+               ComplaintRow.content, ComplaintRow.receiver, ComplaintRow.agreed_steps, ComplaintRow.agreed_at,
+               ComplaintRow.repeat_count)
+        .where(ComplaintRow.unit_id == unit_id).order_by(ComplaintRow.received_at.desc()), project_ids)
+    callbacks = _scope(
+        select(ComplaintRow.number, ComplaintCallbackRow.at, ComplaintCallbackRow.by,
+               ComplaintCallbackRow.reached, ComplaintCallbackRow.satisfaction, ComplaintCallbackRow.comment)
+        .join(ComplaintRow, ComplaintRow.id == ComplaintCallbackRow.complaint_id)
+        .where(ComplaintRow.unit_id == unit_id).order_by(ComplaintCallbackRow.at.desc()), project_ids)
+    with engine.connect() as conn:
+        return (pd.DataFrame(conn.execute(complaints).mappings().all()),
+                pd.DataFrame(conn.execute(callbacks).mappings().all()))
+
+
+def repeat_history(engine: Engine, unit_id: int, before: datetime) -> tuple[int | None, list[Earlier]] | None:
+    """(the unit's project, its tickets a new one may repeat), read without the write lock; None
+    for an unknown unit."""
+    with Session(engine) as s:
+        place = complaint_repository.unit_place(s, unit_id)
+        return None if place is None else (place.project_id, complaint_repository.earlier_on_unit(s, unit_id, before))
+
+
+def timeline(engine: Engine, number: str) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(
+            select(ComplaintEventRow.at, ComplaintEventRow.actor, ComplaintEventRow.action,
+                   ComplaintEventRow.stage_from, ComplaintEventRow.stage_to, ComplaintEventRow.detail)
+            .join(ComplaintRow, ComplaintRow.id == ComplaintEventRow.complaint_id)
+            .where(ComplaintRow.number == number).order_by(ComplaintEventRow.at, ComplaintEventRow.id))
+            .mappings().all())
+
+
+def ticket_place(engine: Engine, number: str) -> dict:
+    """Project, building and room of a ticket, for headings."""
+    with engine.connect() as conn:
+        row = conn.execute(select(ComplaintRow.project_id, Project.name.label("project"),
+                                  Building.name.label("building"), Unit.room_no)
+                           .select_from(ComplaintRow)
+                           .outerjoin(Unit, Unit.id == ComplaintRow.unit_id)
+                           .outerjoin(Building, Building.id == ComplaintRow.building_id)
+                           .outerjoin(Project, Project.id == ComplaintRow.project_id)
+                           .where(ComplaintRow.number == number)).mappings().first()
+    return dict(row) if row else {}
+
+
+# ---------------------------------------------------------------- analysis
+
+def _month(engine: Engine, column):
+    if engine.dialect.name == "postgresql":
+        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column, "+8 hours")
+
+
+def _hours(engine: Engine, start, end):
+    if engine.dialect.name == "postgresql":
+        return func.extract("epoch", end - start) / 3600.0
+    return (func.julianday(end) - func.julianday(start)) * 24.0
+
+
+def analysis(engine: Engine, since: datetime, until: datetime, now: datetime, project_ids=None,
+             by: str = "category") -> pd.DataFrame:
+    """Per group: received, closed, mean hours to close, SLA breaches, callbacks, satisfaction, and the
+    tickets closed as unreachable (owner never reached: counted apart, not as called back).
+    A breach is a ticket closed after its overall deadline, or still open past it.
+    Every column read here is in ix_complaints_received_cover, so the scan never touches the
+    (wide) ticket rows; names of buildings are joined to the few hundred groups, not to every ticket."""
+    closed = ComplaintRow.closed_at.is_not(None)
+    breach = or_(and_(closed, ComplaintRow.closed_at > ComplaintRow.due_at),
+                 and_(~closed, ComplaintRow.due_at < now))
+    raw = {"category": ComplaintRow.category, "department": ComplaintRow.department,
+           "building": ComplaintRow.building_id, "month": _month(engine, ComplaintRow.received_at)}[by]
+    sums = (select(raw.label("raw"), ComplaintRow.project_id.label("project_id"),
+                   func.count().label("received"),
+                   func.sum(case((closed, 1), else_=0)).label("closed"),
+                   func.sum(case((closed, _hours(engine, ComplaintRow.received_at, ComplaintRow.closed_at)),
+                                 else_=None)).label("hours"),
+                   func.sum(case((breach, 1), else_=0)).label("breaches"),
+                   func.count(ComplaintRow.satisfaction).label("called_back"),
+                   func.sum(ComplaintRow.satisfaction).label("satisfaction_sum"),
+                   # closed because the owner could not be reached: apart, never a satisfied call-back
+                   func.sum(case((ComplaintRow.closed_as == ClosedAs.UNREACHABLE.value, 1), else_=0))
+                   .label("unreachable"))
+            .where(ComplaintRow.received_at >= since, ComplaintRow.received_at < until))
+    sums = _scope(sums, project_ids)
+    if by == "building":  # per building first, then its name (project_id rides along: one per building)
+        inner = sums.group_by(raw, ComplaintRow.project_id).subquery()
+        key = func.coalesce(Project.name + literal_column("' '") + Building.name, literal_column("'-'"))
+        stmt = (select(key.label("key"), *(func.sum(inner.c[c]).label(c) for c in _SUMS))
+                .select_from(inner)
+                .outerjoin(Building, Building.id == inner.c.raw)
+                .outerjoin(Project, Project.id == inner.c.project_id)
+                .group_by(key).order_by(key))
+    else:
+        stmt = sums.with_only_columns(raw.label("key"), *sums.selected_columns[2:]).group_by(raw).order_by(raw)
+    with engine.connect() as conn:
+        sums_frame = pd.DataFrame(conn.execute(stmt).all(), columns=["key", *_SUMS])
+    for col in ("received", "closed", "breaches", "called_back", "unreachable"):
+        sums_frame[col] = sums_frame[col].fillna(0).astype("int64")
+    for col in ("hours", "satisfaction_sum"):
+        sums_frame[col] = sums_frame[col].astype("float64")
+    frame = sums_frame[["key", "received", "closed"]].copy()
+    frame["hours_to_close"] = (sums_frame["hours"]
+                               / sums_frame["closed"].where(sums_frame["closed"] > 0)).astype("float64")
+    frame["breaches"] = sums_frame["breaches"]
+    frame["called_back"] = sums_frame["called_back"]
+    frame["satisfaction"] = (sums_frame["satisfaction_sum"]
+                             / sums_frame["called_back"].where(sums_frame["called_back"] > 0)).astype("float64")
+    frame["unreachable"] = sums_frame["unreachable"]
+    return frame
+
+
+_SUMS = ("received", "closed", "hours", "breaches", "called_back", "satisfaction_sum", "unreachable")
+
+
+def frequent_complainants(engine: Engine, since: datetime, project_ids=None, at_least: int = 3,
+                          limit: int = 20) -> pd.DataFrame:
+    stmt = (select(ComplaintRow.complainant, ComplaintRow.phone, func.count().label("complaints"),
+                   func.max(ComplaintRow.received_at).label("last"))
+            .where(ComplaintRow.received_at >= since)
+            .group_by(ComplaintRow.complainant, ComplaintRow.phone)
+            .having(func.count() >= at_least).order_by(func.count().desc()).limit(limit))
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(_scope(stmt, project_ids)).mappings().all(),
+                            columns=["complainant", "phone", "complaints", "last"])
+
+
+def recurring_root_causes(engine: Engine, since: datetime, project_ids=None, limit: int = 15) -> pd.DataFrame:
+    stmt = (select(ComplaintRow.category, ComplaintRow.root_cause, func.count().label("times"))
+            .where(ComplaintRow.received_at >= since, ComplaintRow.root_cause != "")
+            # root_cause first: grouping by (category, ...) made SQLite walk the whole category
+            # index instead of the received_at range (372 ms against 120 ms on 300,000 tickets)
+            .group_by(ComplaintRow.root_cause, ComplaintRow.category)
+            .order_by(func.count().desc()).limit(limit))
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(_scope(stmt, project_ids)).mappings().all(),
+                            columns=["category", "root_cause", "times"])

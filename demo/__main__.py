@@ -1,0 +1,5 @@
+import sys
+
+from demo.company import main
+
+sys.exit(main())
