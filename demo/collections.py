@@ -13,9 +13,11 @@ from core.collections import dunning
 from core.collections.ledger import due_date, period_of
 from core.collections.money import property_fee_cents
 from core.clock import CHINA
+from core.complaints.model import Stage
 from db.collection_models import (Allocation, Bill, CollectionSettings, DunningAction, FeeRateRow, Payment,
                                   PaymentPlan)
-from db.models import Project, Unit, utcnow
+from db.models import ComplaintRow, Project, Unit, utcnow
+from db.movein_models import MoveinDefect
 
 # Share of each month's bills paid within the month, by city (the seed's chart: 70–100 %).
 CITY_RATES = {"长春": 0.97, "东莞": 0.98, "广州": 0.96, "深圳": 0.99, "成都": 0.97, "中山": 0.98, "南昌": 0.96,
@@ -83,8 +85,8 @@ def seed_collections(engine: Engine, seed: int = 5, now: datetime | None = None,
             allocations.append({"payment_id": receipt, "bill_id": bill_id, "project_id": u.project_id,
                                 "bill_period": period, "paid_on": paid_on, "cents": amount})
             bills[-1]["paid_cents"] = amount
-    actions, plans = _ladder_history(rng, today, debtors, {b["unit_id"]: b for b in bills if b["paid_cents"] == 0},
-                                     {u.id: u.project_id for u in units}, bills)
+    actions, plans = _ladder_history(rng, today, debtors, _open_matters(engine), {u.id: u.project_id for u in units},
+                                     bills)
     with engine.begin() as conn:
         first_month = _month_start(today, max(months, 34))   # the schedule the seeded bills follow
         for p in projects:
@@ -107,7 +109,34 @@ def seed_collections(engine: Engine, seed: int = 5, now: datetime | None = None,
     return len(bills)
 
 
-def _ladder_history(rng, today, debtors, _unpaid, project_of, bills):
+def _open_matters(engine: Engine) -> set[int]:
+    """Units with an open complaint or move-in defect: the stop rules may pause them."""
+    with engine.connect() as conn:
+        return set(conn.scalars(select(ComplaintRow.unit_id).where(ComplaintRow.stage != Stage.CLOSED.value,
+                                                                   ComplaintRow.unit_id.is_not(None)))) | \
+            set(conn.scalars(select(MoveinDefect.unit_id).where(MoveinDefect.status == dunning.OPEN_DEFECT_STATUS)))
+
+
+# Debtors kept due for each step today, whatever else the walk draws: how many complaints of the
+# demo are still open depends on the hour it was seeded, and an open one pauses its unit's ladder.
+FORCED_PER_STEP = 3
+
+
+def _forced_steps(rng, today, oldest: dict, busy: set[int]) -> dict[int, dunning.Step]:
+    """A few debtors per step beyond the notice, with nothing open that could pause them, whose
+    last such step is kept a full interval back, so the worklist shows every step on any day."""
+    forced: dict[int, dunning.Step] = {}
+    for step, months in dunning.DEFAULT_LADDER.intervals.items():
+        if step == dunning.Step.NOTICE:
+            continue
+        pool = sorted(u for u, due in oldest.items()
+                      if u not in busy and u not in forced and dunning.months_between(due, today) >= months)
+        for unit_id in rng.sample(pool, min(FORCED_PER_STEP, len(pool))):
+            forced[unit_id] = step
+    return forced
+
+
+def _ladder_history(rng, today, debtors, busy, project_of, bills):
     """Walk each debtor's ladder month by month up to a little before today, recording the steps the
     rules asked for, so today's worklist shows debtors at every step; some demands were delivered
     (restarting the limitation clock), some never were (the clock is close to running out)."""
@@ -115,6 +144,7 @@ def _ladder_history(rng, today, debtors, _unpaid, project_of, bills):
     for b in bills:
         if b["unit_id"] in debtors and b["paid_cents"] == 0:
             oldest[b["unit_id"]] = min(oldest.get(b["unit_id"], b["due"]), b["due"])
+    forced = _forced_steps(rng, today, oldest, busy)
     actions, plans = [], []
     for unit_id, first_due in oldest.items():
         # Nobody ever got proof of delivery: the limitation period runs from the due date.
@@ -126,6 +156,8 @@ def _ladder_history(rng, today, debtors, _unpaid, project_of, bills):
         while day <= stop_at:
             item = dunning.work_item(dunning.UnitDebt(unit_id, first_due, 1, dict(last), delivered), day)
             for step in (item.due_steps if item else ()):
+                if forced.get(unit_id) == step and dunning.add_months(day, dunning.DEFAULT_LADDER.intervals[step]) > today:
+                    continue   # kept due today
                 outcome = rng.choice(["delivered", "promised", "refused", "unreachable"])
                 got_proof = not careless and outcome in ("delivered", "promised", "refused")
                 actions.append({"project_id": project_of[unit_id], "unit_id": unit_id, "step": step.value,
@@ -140,7 +172,7 @@ def _ladder_history(rng, today, debtors, _unpaid, project_of, bills):
                 if got_proof:
                     delivered = day
             day = dunning.add_months(day, 1)
-        if rng.random() < 0.1:
+        if rng.random() < 0.1 and unit_id not in forced:
             plans.append({"unit_id": unit_id, "starts": today - timedelta(days=20), "ends": today + timedelta(days=160),
                           "note": "分六期缴清", "created_by": "frontdesk"})
     return actions, plans
