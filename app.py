@@ -6,6 +6,7 @@ from ui import auth
 from ui.i18n import t
 from ui.pages import HIDDEN, PAGES_DIR, built_pages, leave_old_router
 from ui.sidebar import sidebar
+from ui.upload_sweep import start_sweeper
 
 ICONS = {"home": ":material/home:", "units": ":material/apartment:", "search": ":material/search:", "admin": ":material/settings:",
          "movein_plan": ":material/event:", "movein_live": ":material/key:",
@@ -21,6 +22,7 @@ ICONS = {"home": ":material/home:", "units": ":material/apartment:", "search": "
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/apartment:", layout="wide")
 leave_old_router()
+start_sweeper()
 user = auth.login_gate()
 # Once more now that the user's language is known (else a reload keeps a Chinese tab title).
 st.set_page_config(page_title=t("app.title"))
