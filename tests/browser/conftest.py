@@ -15,7 +15,7 @@ for _p in (str(HERE.parents[1]), str(HERE)):
         sys.path.insert(0, _p)
 
 from browser_helpers import (CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, VIEWPORT,  # noqa: E402
-                             StreamlitServer)
+                             StreamlitServer, main_text)
 
 # Accounts only the browser tests use, so that a logout (which revokes every cookie of the user),
 # a wrong password or a language change cannot disturb the other tests.
@@ -118,12 +118,35 @@ def new_page(browser):
         page = context.new_page()
         page.set_default_timeout(30_000)
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        make.pages.append(page)
         return page
 
+    make.pages = []
     yield make
     for context in contexts:
         context.close()
     assert not dialogs, f"a JavaScript dialog opened: {dialogs}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test reports what its pages showed and the server's last log lines, so a
+    failure in CI can be read without running it again."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    make = item.funcargs.get("new_page")
+    for i, page in enumerate(getattr(make, "pages", [])):
+        try:
+            text = f"{page.url}\n{main_text(page)[:1500]}"
+            page.screenshot(path=str(SCREENSHOTS / f"failed-{item.name[:60]}-{i}.png"), full_page=True)
+        except Exception as exc:  # noqa: BLE001  a closed page must not hide the failure itself
+            text = f"(page unreadable: {exc})"
+        report.sections.append((f"page {i} at the failure", text))
+    server = item.funcargs.get("server") or item.funcargs.get("fresh_server")
+    if server is not None:
+        report.sections.append(("app server log (last lines)", server.log()[-3000:]))
 
 
 class SignedIn:
