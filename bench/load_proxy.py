@@ -4,7 +4,8 @@ affinity cookie, against 1, 2, ... app processes behind the nginx that deploy/re
 (as `make serve` runs it), all on one PostgreSQL. Prints p50/p95/p99 per action, reruns per second,
 errors, and each process's memory; then the throughput ratio of each process count to one.
 
-    python -m bench.load_proxy [--procs 1 2] [--users 50 100] [--seconds 60] [--think 5] [--url PG_URL]
+    python -m bench.load_proxy [--procs 1 2 4] [--users 10 50 100 200] [--seconds 60] [--think 0 5] [--url PG_URL]
+    python -m bench.load_proxy --procs 2 --users 100 --think 5 --seconds 1800 --sample 300   # the soak
 
 Without --url a throwaway PostgreSQL is started (tests/pg_server.py) and seeded with the demo.
 The clients are asyncio websockets in this process: they cost the servers' cores little."""
@@ -16,7 +17,6 @@ import os
 import secrets
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -24,10 +24,10 @@ import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bench.load import ROOT, Session, Tally, drive, start_server
+from bench.load import (ACCOUNTS, ACTIONS, HEADER, ROOT, Session, Tally, bench_labels, drive, households_to_go,
+                        pct, print_tally, role_of, saved_in_store, start_server)
 
 ROUTE_COOKIE = "pmcs_route"
-ACTIONS = ("movein_tap", "board_view")
 
 
 class RoutedSession(Session):
@@ -66,6 +66,30 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+class MemorySampler:
+    """Each process's memory every `every` seconds while a level runs (a soak must stay flat)."""
+
+    def __init__(self, pids: list[int], every: float):
+        import threading
+
+        self.rows: list[tuple[float, list[float]]] = []
+        self._stop = threading.Event()
+        began = time.monotonic()
+
+        def loop():
+            while True:
+                self.rows.append((time.monotonic() - began, [rss_mb(p) for p in pids]))
+                if self._stop.wait(every):
+                    return
+
+        self._thread = threading.Thread(target=loop, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 class Nginx:
     def __init__(self, ports: list[int], run_dir: Path, port: int):
         self.run_dir, self.port = run_dir, port
@@ -98,16 +122,11 @@ async def level(base: str, tokens: dict[str, str], users: int, seconds: float, r
     tally = Tally()
     sessions = []
     for i in range(users):
-        role = "supervisor" if i % 2 == 0 else "manager"
-        s = RoutedSession(base, tokens[role], secrets.token_hex(16))
+        s = RoutedSession(base, tokens[ACCOUNTS[role_of(i)]], secrets.token_hex(16))
         await s.open()
         await s.run("")
         sessions.append(s)
     return await drive(sessions, seconds, rooms, labels, think, tally)
-
-
-def pct(times: list[float], q: int) -> float:
-    return statistics.quantiles(times, n=100)[q - 1] if len(times) > 1 else times[0]
 
 
 def main(argv=None) -> None:
@@ -115,18 +134,14 @@ def main(argv=None) -> None:
     ap.add_argument("--procs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--users", type=int, nargs="+", default=[50, 100])
     ap.add_argument("--seconds", type=float, default=60)
-    ap.add_argument("--think", type=float, default=5)
+    ap.add_argument("--think", type=float, nargs="+", default=[5])
+    ap.add_argument("--sample", type=float, default=300, help="seconds between memory samples during a level")
     ap.add_argument("--url", help="a PostgreSQL URL (default: a throwaway server, seeded with the demo)")
     args = ap.parse_args(argv)
 
-    from sqlalchemy import select
-
-    from core.i18n import translate
     from demo.company import seed_demo
     from db.engine import make_engine
     from db.migrate import upgrade
-    from db.models import Unit
-    from db.movein_models import MoveinAppointment as A
 
     pg = None
     url = args.url
@@ -143,52 +158,48 @@ def main(argv=None) -> None:
         engine = make_engine(url)
         seed_demo(engine, hash_rounds=4)
         key = secrets.token_urlsafe(36)
-        tokens = {u: session_token(engine, key, u) for u in ("supervisor", "manager")}
-        labels = {"find": translate("mlive.find")}
+        tokens = {u: session_token(engine, key, u) for u in set(ACCOUNTS.values())}
+        labels = bench_labels()
         os.environ["APP_TRUST_PROXY"] = "1"
-        results: dict[tuple[int, int], Tally] = {}
-        print(f"{'procs':>5} {'users':>5} {'action':>11} {'count':>6} {'per s':>6} {'p50 ms':>7} {'p95 ms':>7} "
-              f"{'p99 ms':>7} {'errors':>6} {'refused':>7}  memory MB per process")
+        results: dict[tuple[int, float, int], Tally] = {}
+        print(f"{'procs':>5} {'think':>5} {'users':>5} {HEADER}  memory MB per process")
         for procs in args.procs:
             base_port = 8700 + os.getpid() % 100 * 10
             ports = [base_port + i for i in range(procs)]
             servers = [start_server(url, key, p) for p in ports]
             nginx = Nginx(ports, run_root / f"p{procs}", base_port + 9)
             try:
-                for users in args.users:
-                    with engine.connect() as conn:   # households still to go through the hall
-                        rooms = list(conn.scalars(
-                            select(Unit.room_no).join(A, A.unit_id == Unit.id)
-                            .where(A.finished_at.is_(None), A.no_show.is_(False)).order_by(A.day, A.id)))
-                    tally = asyncio.run(level(f"127.0.0.1:{nginx.port}", tokens, users, args.seconds, rooms,
-                                              labels, args.think))
-                    results[(procs, users)] = tally
-                    memory = " ".join(f"{rss_mb(s.pid):.0f}" for s in servers)
-                    for action in ACTIONS:
-                        times = tally.ms[action]
-                        if not times:
-                            print(f"{procs:5d} {users:5d} {action:>11} {0:6d}")
-                            continue
-                        print(f"{procs:5d} {users:5d} {action:>11} {len(times):6d} {len(times) / tally.elapsed:6.1f} "
-                              f"{statistics.median(times):7.0f} {pct(times, 95):7.0f} {pct(times, 99):7.0f} "
-                              f"{tally.errors[action]:6d} {tally.refusals[action]:7d}  {memory}")
-                    for action, message in tally.first.items():
-                        print(f"       first error in {action}: {message}")
+                for think in args.think:
+                    for users in args.users:
+                        before = saved_in_store(engine)
+                        sampler = MemorySampler([s.pid for s in servers], args.sample)
+                        tally = asyncio.run(level(f"127.0.0.1:{nginx.port}", tokens, users, args.seconds,
+                                                  households_to_go(engine), labels, think))
+                        sampler.stop()
+                        results[(procs, think, users)] = tally
+                        memory = " ".join(f"{rss_mb(s.pid):.0f}" for s in servers)
+                        print_tally(f"{procs:5d} {think:5.0f} {users:5d}", tally, before, saved_in_store(engine),
+                                    memory)
+                        if len(sampler.rows) > 2:   # a soak: memory over its length, to see it is flat
+                            print("       memory MB per process over the run: " + "; ".join(
+                                f"{t:.0f} s: {' '.join(f'{m:.0f}' for m in mb)}" for t, mb in sampler.rows))
             finally:
                 nginx.stop()
                 for s in servers:
                     os.killpg(s.pid, signal.SIGTERM)
                     s.wait(timeout=30)
-        one = {u: t for (p, u), t in results.items() if p == min(args.procs)}
-        for (procs, users), tally in sorted(results.items()):
-            if procs == min(args.procs) or users not in one:
+        fewest = min(args.procs)
+        for (procs, think, users), tally in sorted(results.items()):
+            one = results.get((fewest, think, users))
+            if procs == fewest or one is None:
                 continue
             rate = sum(map(len, tally.ms.values())) / tally.elapsed
-            base = sum(map(len, one[users].ms.values())) / one[users].elapsed
-            p95 = {a: (pct(tally.ms[a], 95), pct(one[users].ms[a], 95)) for a in ACTIONS
-                   if len(tally.ms[a]) > 1 and len(one[users].ms[a]) > 1}
+            base = sum(map(len, one.ms.values())) / one.elapsed
+            p95 = {a: (pct(tally.ms[a], 95), pct(one.ms[a], 95)) for a in ACTIONS
+                   if len(tally.ms[a]) > 1 and len(one.ms[a]) > 1}
             shown = ", ".join(f"{a} p95 {n / o:.2f}x" for a, (n, o) in p95.items())
-            print(f"{users} users: {procs} processes / {min(args.procs)}: reruns per second {rate / base:.2f}x; {shown}")
+            print(f"think {think:.0f} s, {users} users: {procs} processes / {fewest}: actions per second "
+                  f"{rate / base:.2f}x; {shown}")
         engine.dispose()
     finally:
         if pg is not None:
