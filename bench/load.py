@@ -181,7 +181,9 @@ def login_cookie(engine, key: str, username: str) -> str:
 
 # Who each user is, by position: of every ten, four supervisors, three front desks, two managers at
 # the board and one wall screen.
-MIX = ("supervisor",) * 4 + ("frontdesk",) * 3 + ("manager",) * 2 + ("wall",)
+# (interleaved, so that a few users already hold every role)
+MIX = ("supervisor", "frontdesk", "manager", "supervisor", "frontdesk", "wall", "supervisor", "frontdesk", "manager",
+       "supervisor")
 ACTIONS = ("movein_tap", "complaint_save", "board_view", "wall_view")
 ACCOUNTS = {"supervisor": "supervisor", "frontdesk": "frontdesk", "manager": "manager", "wall": "manager"}
 
@@ -277,6 +279,35 @@ HEADER = (f"{'action':>14} {'count':>6} {'per s':>6} {'p50 ms':>7} {'p95 ms':>7}
           f"{'refused':>7}")
 
 
+class HallSnapshot:
+    """The hall as the bench found it, put back before each level so that every level has the same
+    households to tap (otherwise later levels find the work done and their counts stop short)."""
+
+    FIELDS = ("stations_done", "arrived_at", "finished_at", "serving_by", "serving_since", "no_show")
+
+    def __init__(self, engine):
+        from sqlalchemy import select
+
+        from db.base import utcnow
+        from db.movein_models import MoveinAppointment as A
+
+        self.engine, self.taken = engine, utcnow()
+        with engine.connect() as conn:
+            self.rows = [dict(r._mapping) for r in conn.execute(select(A.id, *(getattr(A, f) for f in self.FIELDS)))]
+
+    def restore(self) -> None:
+        from sqlalchemy import bindparam, delete, update
+
+        from db.movein_models import MoveinAppointment as A, MoveinEvent as E, MoveinStep as S
+
+        with self.engine.begin() as conn:
+            conn.execute(delete(E).where(E.at >= self.taken))
+            conn.execute(delete(S).where(S.finished_at >= self.taken))
+            conn.execute(update(A).where(A.id == bindparam("b_id")).values(
+                version=A.version + 1, **{f: bindparam(f"b_{f}") for f in self.FIELDS}),
+                [{f"b_{k}": v for k, v in row.items()} for row in self.rows])
+
+
 def households_to_go(engine) -> list[str]:
     from sqlalchemy import select
 
@@ -319,8 +350,10 @@ def main(argv=None) -> None:
     cookies = {name: login_cookie(engine, key, name) for name in set(ACCOUNTS.values())}
     try:
         print(f"{'think':>5} {'users':>5} {HEADER}")
+        hall = HallSnapshot(engine)
         for think in args.think:
             for users in args.users:
+                hall.restore()
                 before = saved_in_store(engine)
                 tally = asyncio.run(level(f"127.0.0.1:{port}", cookies, users, args.seconds, households_to_go(engine),
                                           labels, think))

@@ -24,8 +24,8 @@ import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bench.load import (ACCOUNTS, ACTIONS, HEADER, ROOT, Session, Tally, bench_labels, drive, households_to_go,
-                        pct, print_tally, role_of, saved_in_store, start_server)
+from bench.load import (ACCOUNTS, ACTIONS, HEADER, ROOT, HallSnapshot, Session, Tally, bench_labels, drive,
+                        households_to_go, pct, print_tally, role_of, saved_in_store, start_server)
 
 ROUTE_COOKIE = "pmcs_route"
 
@@ -162,6 +162,7 @@ def main(argv=None) -> None:
         labels = bench_labels()
         os.environ["APP_TRUST_PROXY"] = "1"
         results: dict[tuple[int, float, int], Tally] = {}
+        hall = HallSnapshot(engine)
         print(f"{'procs':>5} {'think':>5} {'users':>5} {HEADER}  memory MB per process")
         for procs in args.procs:
             base_port = 8700 + os.getpid() % 100 * 10
@@ -171,6 +172,7 @@ def main(argv=None) -> None:
             try:
                 for think in args.think:
                     for users in args.users:
+                        hall.restore()
                         before = saved_in_store(engine)
                         sampler = MemorySampler([s.pid for s in servers], args.sample)
                         tally = asyncio.run(level(f"127.0.0.1:{nginx.port}", tokens, users, args.seconds,
