@@ -9,7 +9,7 @@ from core.collections.dunning import Outcome, Step
 from core.collections.money import MAX_CENTS, parse_yuan, yuan
 from core.errors import ValidationError, ValidationErrors
 from core.importing.units import RowError
-from core.org.rules import normalise_text, parse_room_no
+from core.org.rules import as_typed, normalise_text, parse_room_no
 
 _RECEIPT_RE = re.compile(r"^[A-Za-z0-9-]{4,30}$")
 _PERIOD_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")  # ASCII only: \d would take ٢٠٢٥-٠١ too
@@ -128,7 +128,7 @@ def validate_void(reason: object, recorded_on: date, voided: bool, today: date) 
     """A payment is voided on the day it was recorded (a mistake found at once; later, money goes
     back by a refund, not by rewriting the day's books), once, with a reason. Every wrong thing at once."""
     def text():
-        value = normalise_text(reason)
+        value = as_typed(reason)
         if not value:
             raise ValidationError("err.required", field="void_reason")
         if len(value) > VOID_REASON_MAX:
@@ -165,7 +165,7 @@ def validate_action(step: str, outcome: str, taken_on: date | None, promised_on:
             raise ValidationError("err.required", field="step") from None
 
     def text():
-        value = normalise_text(note)
+        value = as_typed(note)
         if len(value) > 300:
             raise ValidationError("err.too_long", field="note", max=300)
         return value
@@ -206,7 +206,7 @@ def validate_plan(starts: date | None, ends: date | None, note: object) -> PlanE
             raise ValidationError("err.plan_dates", field="ends")
 
     def text():
-        value = normalise_text(note)
+        value = as_typed(note)
         if len(value) > 300:
             raise ValidationError("err.too_long", field="note", max=300)
         return value
@@ -230,7 +230,7 @@ def validate_waiver(cents: object, reason: object, approved_by: object) -> Waive
         return cents
 
     def required(value, field, limit):
-        text = normalise_text(value)
+        text = as_typed(value)
         if not text:
             raise ValidationError("err.required", field=field)
         if len(text) > limit:
@@ -261,7 +261,7 @@ def validate_waiver_request(amount: object, reason: object, open_cents: int) -> 
         return value
 
     def why():
-        text = normalise_text(reason)
+        text = as_typed(reason)
         if not text:
             raise ValidationError("err.required", field="reason")
         if len(text) > 300:

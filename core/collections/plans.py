@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 
 from core.collections.money import parse_yuan, yuan
 from core.errors import ValidationError, ValidationErrors
-from core.org.rules import normalise_text
+from core.org.rules import as_typed, normalise_text
 
 GRACE_DAYS = 5           # an instalment a few days late is not yet missed (a transfer takes days)
 MAX_INSTALMENTS = 24     # two years of monthly instalments
@@ -207,7 +207,7 @@ def limitation_start(plans: Iterable[Plan]) -> date | None:
 
 def check_decision(status: PlanStatus | str, approve: bool, note: object) -> str:
     """Only a pending plan (or waiver) is decided, once; a refusal says why."""
-    text = normalise_text(note)
+    text = as_typed(note)
 
     def state():
         if PlanStatus(status) != PlanStatus.PENDING:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.errors import ValidationError, ValidationErrors
-from core.org.rules import normalise_text
+from core.org.rules import as_typed
 from core.uploads import IMAGES, check_upload
 
 LOCATIONS = ("living", "bedroom", "kitchen", "bathroom", "balcony", "entrance", "windows", "other")
@@ -45,7 +45,7 @@ def validate_defect(location: str, kind: str, severity: str, responsible: str, n
         return check
 
     def described():
-        text = normalise_text(note)
+        text = as_typed(note)
         if len(text) > 500:
             raise ValidationError("err.too_long", field="note", max=500)
         if severity in SEVERITIES and severity != "minor" and not text:
@@ -76,7 +76,7 @@ def validate_defect(location: str, kind: str, severity: str, responsible: str, n
 def validate_closing(owner_confirmed: bool, note: str) -> str:
     """A defect is closed only once the owner has confirmed the repair; `note` says how (on the
     phone, signed on site), and is kept."""
-    note = normalise_text(note)
+    note = as_typed(note)
 
     def confirmed():
         if not owner_confirmed:
@@ -91,7 +91,7 @@ def validate_closing(owner_confirmed: bool, note: str) -> str:
 
 
 def validate_dispute(note: str) -> str:
-    note = normalise_text(note)
+    note = as_typed(note)
     if not note:
         raise ValidationError("err.required", field="note")
     if len(note) > 500:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from core.errors import DomainError, PermissionDenied, ValidationError
-from core.org.rules import normalise_text
+from core.org.rules import as_typed, normalise_text
 
 
 class Stage(str, Enum):
@@ -144,7 +144,7 @@ def may_undo(tap_by: str, tap_at: datetime, username: str, now: datetime, undoes
     """Whether `username` may take back a tap made by `tap_by` at `tap_at`: one's own within the
     window; anyone's, later, only with the right to (a manager) and a reason, which goes into the
     household's timeline. Returns the reason, cleaned."""
-    reason = normalise_text(reason)
+    reason = as_typed(reason)
     if len(reason) > 200:
         raise ValidationError("err.too_long", field="reason", max=200)
     if tap_by == username and now - tap_at <= UNDO_WINDOW:

@@ -25,10 +25,19 @@ MAX_AREA_M2 = Decimal("2000")
 
 
 def normalise_text(value: object) -> str:
-    """Full-width digits and letters become ASCII; surrounding spaces go."""
+    """Full-width digits and letters become ASCII; surrounding spaces go. For what is matched or
+    parsed (room numbers, phones, amounts, codes), never for prose: see as_typed."""
     if value is None:
         return ""
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def as_typed(value: object) -> str:
+    """Prose (a reason, a note, an address) as the user wrote it, trimmed: NFKC would turn the
+    full-width Chinese punctuation of a sentence (，：（）！？) into ASCII."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFC", str(value)).strip()
 
 
 def parse_room_no(value: object) -> tuple[str, int]:
@@ -134,7 +143,10 @@ def validate_status(value: object) -> UnitStatus:
 
 
 def validate_optional_text(value: object, field: str, max_len: int) -> str:
-    return validate_name(value, field, required=False, max_len=max_len) or ""
+    text = as_typed(value)
+    if len(text) > max_len:
+        raise ValidationError("err.too_long", field=field, max=max_len)
+    return text
 
 
 def parse_date(value: object, field: str, today: date, required: bool = True) -> date | None:
