@@ -8,7 +8,7 @@ from ui.pages import HIDDEN, PAGES_DIR, built_pages, leave_old_router
 from ui.sidebar import sidebar
 from ui.upload_sweep import start_sweeper
 
-ICONS = {"home": ":material/home:", "units": ":material/apartment:", "search": ":material/search:", "admin": ":material/settings:",
+ICONS = {"home": ":material/home:", "my_work": ":material/assignment_ind:", "units": ":material/apartment:", "search": ":material/search:", "admin": ":material/settings:",
          "movein_plan": ":material/event:", "movein_live": ":material/key:",
          "complaint_new": ":material/edit_note:", "complaint_board": ":material/view_kanban:",
          "complaint_analysis": ":material/analytics:", "collections": ":material/payments:",

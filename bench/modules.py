@@ -144,6 +144,8 @@ def main() -> None:
     args = ap.parse_args()
     url = args.url or f"sqlite:///{ROOT / 'bench' / 'data' / f'modules-{args.units}.db'}"
     os.environ["DATABASE_URL"] = url
+    # As bench.run: a bench run must not generate a cookie key into .streamlit/secrets.toml.
+    os.environ.setdefault("APP_COOKIE_KEY", "bench-only-cookie-key-" + "x" * 32)
     t0 = time.perf_counter()
     build(url, args.units, args.months, args.cases)
     print(f"data ready in {time.perf_counter() - t0:.1f} s ({url.split('///')[-1]})")
@@ -162,7 +164,6 @@ def main() -> None:
     from db.collection_models import Bill
     from db.engine import make_engine
     from services import collections
-    from ui.session import CurrentUser
 
     engine = make_engine(url)
     in_flow = fill_movein_day(engine)
@@ -185,14 +186,27 @@ def main() -> None:
     rows.append(("24-month trend", *_timed(lambda: collections.monthly_trend(
         engine, SYSTEM, period_of(add_months(today.replace(day=1), -24)), last_month), 3), 1000))
 
-    def page(name, role="manager", project_ids=None, setup=None):
+    from bench.run import _login_session, _page_problem, _signed_in
+
+    def page(name, role="manager", setup=None):
+        """A new signed-in AppTest session on the page, as bench.run runs its cases: app.py as the
+        entry point and switch_page (a page script run alone loops in its guard's rerun until the
+        timeout), the demo account's user and a real server-side login session (without it the
+        gate ends the seeded sign-in and the login form is what gets timed). One sign-in per page,
+        outside the timing; a run that ends in an exception or an st.error fails the bench."""
+        user, lang = _signed_in(engine, role)
+        seeded = {"current_user": user, "lang": lang, **_login_session(engine, role)}
+
         def run():
-            at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=120)
-            at.session_state["current_user"] = CurrentUser(role, role, role, project_ids)
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            for key, value in seeded.items():
+                at.session_state[key] = value
+            at.switch_page(f"pages/{name}.py")
             at.run()
             if setup:
                 setup(at)
-            assert not at.exception, at.exception
+            if problem := _page_problem(at):
+                raise RuntimeError(f"page {name} ({role}): {problem}")
         return run
 
     import streamlit as st

@@ -75,6 +75,17 @@ def _signed_in(engine, role: str):
     return user, account.language
 
 
+def _login_session(engine, role: str) -> dict:
+    """The server-side session the login gate checks on every run (issue 15's sessions): without it
+    app.py's gate ends the seeded sign-in and every case would time the login form instead of its
+    page. Signs in with the demo password, as a browser would; the keys are what ui.auth adopts."""
+    from demo.company import DEMO_PASSWORD
+    from services import sessions
+    from ui.auth import SESSION_KEY, VERSION_KEY
+    signed = sessions.sign_in(engine, role, DEMO_PASSWORD, "127.0.0.1", "bench")
+    return {SESSION_KEY: signed.session_id, VERSION_KEY: signed.account.version}
+
+
 def _page_problem(at) -> str | None:
     if len(at.exception):
         return "exception: " + at.exception[0].message.splitlines()[0][:200]
@@ -91,7 +102,7 @@ def time_page(case, ctx, repeat: int) -> dict:
               "script": "app.py" if case.via_app else case.script}
     try:  # a lookup in the store that finds nothing fails this case only
         user, lang = _signed_in(ctx.engine, case.role)
-        seeded = {"current_user": user, "lang": lang, **case.session,
+        seeded = {"current_user": user, "lang": lang, **_login_session(ctx.engine, case.role), **case.session,
                   **(case.session_from(ctx) if case.session_from else {})}
         query = case.query_from(ctx) if case.query_from else {}
     except Exception as e:
@@ -207,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1 or args.scale <= 0:
         parser.error("--repeat must be >= 1 and --scale > 0")
 
-    url = args.url or os.environ.get("BENCH_DATABASE_URL") or generate.default_url(args.scale)
+    url = args.url or os.environ.get("BENCH_DATABASE_URL") or generate.find_store(args.scale)
     try:
         data = generate.ensure(url, args.scale)
     except generate.StoreRefused as e:

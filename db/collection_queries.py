@@ -42,11 +42,20 @@ def period_sums(engine: Engine, first: str, last: str, project_ids=None) -> pd.D
         def grouped(stmt, column):
             return dict(conn.execute(_scope(stmt.group_by(column), column, project_ids)).all())
 
-        billed = grouped(select(Bill.project_id, func.sum(Bill.amount_cents - Bill.waived_cents))
-                         .where(Bill.period >= first, Bill.period <= last), Bill.project_id)
-        collected = grouped(select(Allocation.project_id, func.sum(Allocation.cents))
-                            .where(Allocation.bill_period >= first, Allocation.bill_period <= last,
-                                   Allocation.paid_on <= end), Allocation.project_id)
+        # Billed (net of waivers) per bill month is what `ledger_months` keeps: a few rows per
+        # project instead of every bill of the span. Its collected is "paid by the end of the bill's
+        # own month", which is this span's definition only when the span is one month (the page's
+        # and home's case); a longer span still sums its allocations.
+        months = (LedgerMonth.period >= first, LedgerMonth.period <= last)
+        billed = grouped(select(LedgerMonth.project_id, func.sum(LedgerMonth.billed_cents)).where(*months),
+                         LedgerMonth.project_id)
+        if first == last:
+            collected = grouped(select(LedgerMonth.project_id, func.sum(LedgerMonth.collected_cents))
+                                .where(*months), LedgerMonth.project_id)
+        else:
+            collected = grouped(select(Allocation.project_id, func.sum(Allocation.cents))
+                                .where(Allocation.bill_period >= first, Allocation.bill_period <= last,
+                                       Allocation.paid_on <= end), Allocation.project_id)
         # Arrears at the start = what earlier bills still owe now + what was paid on them since the
         # start. Both read small index ranges (unpaid bills; payments since the start date).
         owed_now = grouped(select(Bill.project_id, func.sum(OUTSTANDING)).where(Bill.period < first, UNPAID),
@@ -114,13 +123,17 @@ def prepayments(engine: Engine, project_ids=None) -> int:
 
 # ---------------------------------------------------------------- the ladder
 
-def _matters(conn, today: date, project_ids) -> dict[int, dunning.UnitMatters]:
+def _matters(conn, today: date, project_ids, owing: set[int] | None = None) -> dict[int, dunning.UnitMatters]:
     """The stop rules' inputs of every unit that has any: open complaints, open defects and the
-    plans running today, each read with core's own condition (so only the few current rows)."""
+    plans running today, each read with core's own condition (so only the few current rows).
+    With `owing`, only those units' matters are built (the ladder asks of no other unit)."""
     complaints, defects, plans = defaultdict(list), defaultdict(list), defaultdict(list)
+    # "Not closed" written as the list of the other stages: `stage != closed` cannot use an index
+    # and read every ticket of the company's history; the IN reads ix_complaints_stage_deadline.
+    unclosed = [s.value for s in Stage if s is not Stage.CLOSED]
     for unit_id, number, category, stage in conn.execute(_scope(
             select(ComplaintRow.unit_id, ComplaintRow.number, ComplaintRow.category, ComplaintRow.stage)
-            .where(ComplaintRow.stage != Stage.CLOSED.value, ComplaintRow.unit_id.is_not(None)),
+            .where(ComplaintRow.stage.in_(unclosed), ComplaintRow.unit_id.is_not(None)),
             ComplaintRow.project_id, project_ids)):
         complaints[unit_id].append((number, category, stage))
     for unit_id, status in conn.execute(select(MoveinDefect.unit_id, MoveinDefect.status)
@@ -132,8 +145,9 @@ def _matters(conn, today: date, project_ids) -> dict[int, dunning.UnitMatters]:
                PaymentPlan.ends >= today - timedelta(days=plan_rules.GRACE_DAYS))
     for unit_id, plan in _plans(conn, running, project_ids).values():
         plans[unit_id].append(plan)
+    having = set(complaints) | set(defects) | set(plans)
     return {u: dunning.UnitMatters(tuple(complaints[u]), tuple(defects[u]), tuple(plans[u]))
-            for u in set(complaints) | set(defects) | set(plans)}
+            for u in (having if owing is None else having & owing)}
 
 
 def plans_matching(conn, where, project_ids=None) -> dict[int, tuple[int, plan_rules.Plan]]:
@@ -184,7 +198,7 @@ def unit_debts(engine: Engine, today: date, project_ids=None) -> list[dunning.Un
             select(DunningAction.unit_id, func.max(DunningAction.taken_on))
             .where(DunningAction.proof_kind.in_(sorted(delivery.PROVEN_KINDS)))
             .group_by(DunningAction.unit_id), DunningAction.project_id, project_ids)).all())
-        matters = _matters(conn, today, project_ids)
+        matters = _matters(conn, today, project_ids, {row[0] for row in owed})
         # Civil Code art. 189: an approved plan of instalments moves the limitation start to its
         # last instalment's due date (core.collections.plans.limitation_start).
         plan_ends = dict(conn.execute(_scope(
@@ -208,8 +222,11 @@ WORK_COLUMNS = ["unit_id", "project", "building", "floor", "room_no", "owner", "
 
 
 def worklist(engine: Engine, today: date, project_ids=None, ladder: dunning.Ladder = dunning.DEFAULT_LADDER) -> pd.DataFrame:
-    """The day's worklist with where each unit is (project, building, floor, room, owner)."""
-    return ladder_today(engine, today, project_ids, ladder)[0]
+    """The day's worklist with where each unit is (project, building, floor, room, owner); the
+    paused units are not worked out (home counts its limitation warnings from this alone)."""
+    with cycle_collector_paused():
+        work = dunning.worklist(unit_debts(engine, today, project_ids), today, ladder)
+        return _frame(work, _places(engine, today, project_ids) if work else {})
 
 
 def ladder_today(engine: Engine, today: date, project_ids=None,

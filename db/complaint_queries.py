@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Integer, and_, case, cast, func, literal, literal_column, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from core.complaints.deadlines import DEFAULT_CLOCKS, ClockConfig
-from core.complaints.model import ClosedAs, Stage
+from core.complaints.model import Stage
 from core.complaints.repeats import Earlier
-from db import complaint_repository
+from db import complaint_repository, complaint_rollups
 from db.models import Building, ComplaintCallbackRow, ComplaintEventRow, ComplaintRow, Project, Unit
 
 BOARD_LIMIT_PER_STAGE = 40
@@ -167,92 +167,32 @@ def ticket_place(engine: Engine, number: str) -> dict:
 
 # ---------------------------------------------------------------- analysis
 
-def _month(engine: Engine, column):
-    if engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column, "+8 hours")
-
-
-def _hours(engine: Engine, start, end):
-    if engine.dialect.name == "postgresql":
-        return func.extract("epoch", end - start) / 3600.0
-    return (func.julianday(end) - func.julianday(start)) * 24.0
-
-
 def analysis(engine: Engine, since: datetime, until: datetime, now: datetime, project_ids=None,
              by: str = "category") -> pd.DataFrame:
     """Per group: received, closed, mean hours to close, SLA breaches, callbacks, satisfaction, and the
-    tickets closed as unreachable (owner never reached: counted apart, not as called back).
-    A breach is a ticket closed after its overall deadline, or still open past it.
-    Every column read here is in ix_complaints_received_cover, so the scan never touches the
-    (wide) ticket rows; names of buildings are joined to the few hundred groups, not to every ticket."""
-    closed = ComplaintRow.closed_at.is_not(None)
-    breach = or_(and_(closed, ComplaintRow.closed_at > ComplaintRow.due_at),
-                 and_(~closed, ComplaintRow.due_at < now))
-    raw = {"category": ComplaintRow.category, "department": ComplaintRow.department,
-           "building": ComplaintRow.building_id, "month": _month(engine, ComplaintRow.received_at)}[by]
-    sums = (select(raw.label("raw"), ComplaintRow.project_id.label("project_id"),
-                   func.count().label("received"),
-                   func.sum(case((closed, 1), else_=0)).label("closed"),
-                   func.sum(case((closed, _hours(engine, ComplaintRow.received_at, ComplaintRow.closed_at)),
-                                 else_=None)).label("hours"),
-                   func.sum(case((breach, 1), else_=0)).label("breaches"),
-                   func.count(ComplaintRow.satisfaction).label("called_back"),
-                   func.sum(ComplaintRow.satisfaction).label("satisfaction_sum"),
-                   # closed because the owner could not be reached: apart, never a satisfied call-back
-                   func.sum(case((ComplaintRow.closed_as == ClosedAs.UNREACHABLE.value, 1), else_=0))
-                   .label("unreachable"))
-            .where(ComplaintRow.received_at >= since, ComplaintRow.received_at < until))
-    sums = _scope(sums, project_ids)
-    if by == "building":  # per building first, then its name (project_id rides along: one per building)
-        inner = sums.group_by(raw, ComplaintRow.project_id).subquery()
-        key = func.coalesce(Project.name + literal_column("' '") + Building.name, literal_column("'-'"))
-        stmt = (select(key.label("key"), *(func.sum(inner.c[c]).label(c) for c in _SUMS))
-                .select_from(inner)
-                .outerjoin(Building, Building.id == inner.c.raw)
-                .outerjoin(Project, Project.id == inner.c.project_id)
-                .group_by(key).order_by(key))
-    else:
-        stmt = sums.with_only_columns(raw.label("key"), *sums.selected_columns[2:]).group_by(raw).order_by(raw)
-    with engine.connect() as conn:
-        sums_frame = pd.DataFrame(conn.execute(stmt).all(), columns=["key", *_SUMS])
-    for col in ("received", "closed", "breaches", "called_back", "unreachable"):
-        sums_frame[col] = sums_frame[col].fillna(0).astype("int64")
-    for col in ("hours", "satisfaction_sum"):
-        sums_frame[col] = sums_frame[col].astype("float64")
-    frame = sums_frame[["key", "received", "closed"]].copy()
-    frame["hours_to_close"] = (sums_frame["hours"]
-                               / sums_frame["closed"].where(sums_frame["closed"] > 0)).astype("float64")
-    frame["breaches"] = sums_frame["breaches"]
-    frame["called_back"] = sums_frame["called_back"]
-    frame["satisfaction"] = (sums_frame["satisfaction_sum"]
-                             / sums_frame["called_back"].where(sums_frame["called_back"] > 0)).astype("float64")
-    frame["unreachable"] = sums_frame["unreachable"]
-    return frame
-
-
-_SUMS = ("received", "closed", "hours", "breaches", "called_back", "satisfaction_sum", "unreachable")
+    tickets closed as unreachable. Read from the month rollups of migration 0026 (whole months) and
+    the tickets of the partial months at the edges, so its cost does not grow with history."""
+    return complaint_rollups.analysis(engine, since, until, now, project_ids, by)
 
 
 def frequent_complainants(engine: Engine, since: datetime, project_ids=None, at_least: int = 3,
                           limit: int = 20) -> pd.DataFrame:
-    stmt = (select(ComplaintRow.complainant, ComplaintRow.phone, func.count().label("complaints"),
-                   func.max(ComplaintRow.received_at).label("last"))
-            .where(ComplaintRow.received_at >= since)
-            .group_by(ComplaintRow.complainant, ComplaintRow.phone)
-            .having(func.count() >= at_least).order_by(func.count().desc()).limit(limit))
-    with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(_scope(stmt, project_ids)).mappings().all(),
-                            columns=["complainant", "phone", "complaints", "last"])
+    # from the callers' counts of migration 0027, not a year of tickets
+    return complaint_rollups.frequent_complainants(engine, since, project_ids, at_least, limit)
 
 
 def recurring_root_causes(engine: Engine, since: datetime, project_ids=None, limit: int = 15) -> pd.DataFrame:
-    stmt = (select(ComplaintRow.category, ComplaintRow.root_cause, func.count().label("times"))
-            .where(ComplaintRow.received_at >= since, ComplaintRow.root_cause != "")
-            # root_cause first: grouping by (category, ...) made SQLite walk the whole category
-            # index instead of the received_at range (372 ms against 120 ms on 300,000 tickets)
-            .group_by(ComplaintRow.root_cause, ComplaintRow.category)
-            .order_by(func.count().desc()).limit(limit))
-    with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(_scope(stmt, project_ids)).mappings().all(),
-                            columns=["category", "root_cause", "times"])
+    # from the month rollups of migration 0027, not a year of tickets
+    return complaint_rollups.recurring_root_causes(engine, since, project_ids, limit)
+
+
+def project_staff(conn_or_session, project_id: int | None) -> dict[str, str]:
+    """username -> display name of the active staff of a project: those assigned to it and those
+    with every project, by display name. A ticket of no project: only the all-projects staff."""
+    from sqlalchemy import or_
+    from db.models import StaffUser, UserProject
+    assigned = select(UserProject.user_id).where(UserProject.project_id == project_id)
+    stmt = (select(StaffUser.username, StaffUser.display_name)
+            .where(StaffUser.active.is_(True), or_(StaffUser.all_projects.is_(True), StaffUser.id.in_(assigned)))
+            .order_by(StaffUser.display_name, StaffUser.username))
+    return dict(conn_or_session.execute(stmt).all())

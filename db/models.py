@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import NAMING, Base, UTCDateTime, utcnow  # noqa: F401  (re-exported)
@@ -177,7 +177,12 @@ class ComplaintRow(Base):
                       # 0003: the board filtered by category
                       Index("ix_complaints_stage_category", "stage", "category"),
                       # 0007: frequent complainants counted in index order, without a sort
-                      Index("ix_complaints_complainant", "complainant", "phone", "received_at", "project_id"))
+                      Index("ix_complaints_complainant", "complainant", "phone", "received_at", "project_id"),
+                      # 0026: the open tickets past their overall deadline, counted live by the
+                      # analysis (db/complaint_rollups.py): only the unclosed few percent
+                      Index("ix_complaints_unclosed_due", "due_at", "received_at", "project_id", "building_id",
+                            "category", "department", "closed_at",
+                            sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")))
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -261,6 +266,7 @@ import db.collection_models  # noqa: E402,F401
 import db.calendar_models  # noqa: E402,F401
 import db.complaint_attachment_models  # noqa: E402,F401
 import db.complaint_incident_models  # noqa: E402,F401
+import db.complaint_rollup_models  # noqa: E402,F401
 import db.user_session_models  # noqa: E402,F401
 import db.notification_models  # noqa: E402,F401
 import db.document_models  # noqa: E402,F401

@@ -13,9 +13,10 @@ from core.auth.roles import Role
 from core.complaints import workflow as wf
 from core.complaints.model import Category, Channel, RedLine, Stage, Want
 from core.errors import DomainError
+from db.complaint_queries import project_staff
 from db.complaint_repository import add_callbacks, add_events, write_row
 from demo.company import fake_name, fake_phone
-from db.models import ComplaintRow, StaffUser, Unit, utcnow
+from db.models import ComplaintRow, Project, StaffUser, Unit, UserProject, utcnow
 from db.uow import UnitOfWork
 
 # (category, content, cause, root cause, prevention) — our own wording of typical and seed cases.
@@ -64,14 +65,29 @@ _OPEN_ENDS = [Stage.JUDGE, Stage.INVESTIGATE, Stage.ASSIGN, Stage.PROPOSE, Stage
               Stage.FEEDBACK, Stage.CALLBACK]
 
 
+def _handlers(session, receiver: str, caller: str) -> dict[int, list[str]]:
+    """project id -> the logins a ticket there may be given to, as the desk would pick them: the
+    project's own staff first (all-projects staff only where it has none), never the receiver or the
+    manager who does the call-back (a call-back is by someone other than the handler)."""
+    out: dict[int, list[str]] = {}
+    for pid in session.scalars(select(Project.id).order_by(Project.id)):
+        staff = [u for u in project_staff(session, pid) if u not in (receiver, caller)]
+        own = set(session.scalars(select(StaffUser.username).join(UserProject, UserProject.user_id == StaffUser.id)
+                                  .where(UserProject.project_id == pid)))
+        out[pid] = [u for u in staff if u in own] or staff
+    return out
+
+
 def _drive(c, target: Stage, rng: random.Random, receiver, caller, t0: datetime, story, events,
-           present: datetime):
+           present: datetime, handlers: list[str]):
     """Take ticket c through the real rules until it reaches `target`, closes, or catches up
-    with the present (young tickets stay open, as they would be)."""
+    with the present (young tickets stay open, as they would be). `handlers`: the project's
+    staff to give it to (a store with no staff yet: the receiver keeps it)."""
     _, _, cause, root, prevention = story
     now = t0
+    handler = rng.choice(handlers) if handlers else receiver.username
     plan = [("judge_valid", {}), ("investigate", {"cause": cause}),
-            ("assign", {"department": DEPARTMENTS[c.category.value], "handler": fake_name(rng)}),
+            ("assign", {"department": DEPARTMENTS[c.category.value], "handler": handler}),
             ("propose", {"options": ["方案一：" + prevention[:20], "方案二：先临时处理，再彻底整改"]}),
             ("agree", None), ("implement", {"record": "已按约定完成处理，现场拍照留存。"}),
             ("feedback", {"confirmed": True}), ("record_root_cause", {"root_cause": root, "prevention": prevention}),
@@ -107,6 +123,7 @@ def seed_complaints(engine: Engine, count: int = 360, seed: int = 7, now: dateti
         staff = {u.role: u.username for u in s.scalars(select(StaffUser))}
         receiver = wf.Actor(staff.get("frontdesk", "frontdesk"), Role.FRONTDESK)
         caller = wf.Actor(staff.get("manager", "manager"), Role.MANAGER)
+        handlers = _handlers(s, receiver.username, caller.username)
         units = s.execute(select(Unit.id, Unit.project_id, Unit.building_id).where(Unit.owner_id.is_not(None))
                           .order_by(Unit.id)).all()
         if not units:
@@ -139,7 +156,8 @@ def seed_complaints(engine: Engine, count: int = 360, seed: int = 7, now: dateti
                 target = Stage.CLOSED
                 if rng.random() < (0.01 if days > 20 else 0.25 if days > 3 else 0.8):
                     target, opened = _OPEN_ENDS[opened % len(_OPEN_ENDS)], opened + 1
-                c = _drive(c, target, rng, receiver, caller, received, story, events, now)
+                c = _drive(c, target, rng, receiver, caller, received, story, events, now,
+                           handlers.get(unit.project_id, []))
                 if c.escalation.value != "none" and days > 10 and c.stage != Stage.CLOSED:
                     # after the ticket's last step, so that its timeline stays in order
                     ack_at = max(received + timedelta(hours=3), events[-1].at + timedelta(minutes=30))

@@ -70,7 +70,8 @@ else:
     if action is None:
         st.caption(t("detail.pick_action"))
     wordings = canned_replies.for_action(engine, user.actor, action, c.category.value) if action else []
-    data = None if action is None else action_form(action, c, wordings)
+    staff = complaints.handler_candidates(engine, user.actor, number) if action in ("assign", "reassign") else {}
+    data = None if action is None else action_form(action, c, wordings, staff)
     if data is not None:
         # Closing ends the dunning stop an open complaint puts on the unit's arrears.
         clears = ("complaints", "collections") if action == "close" else ("complaints",)

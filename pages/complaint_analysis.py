@@ -8,6 +8,7 @@ from ui.guard import require
 user = require("complaint_analysis")
 
 from ui import cache, charts, complaint_cache  # noqa: E402
+from ui.complaint_analysis_views import SHOWN_BUILDINGS, fold_tail  # noqa: E402
 from ui.export import NUMBER, RATE, excel_button  # noqa: E402
 from ui.i18n import t  # noqa: E402
 from core.clock import CHINA, local_today  # noqa: E402
@@ -46,7 +47,19 @@ m[3].metric(t("analysis.satisfaction"), f"{sat:.2f} / 5")
 # One order for both charts (months in time order, anything else by the number received), values
 # on the bars, the breach rate's company mean as a labelled line: read at a glance, side by side.
 frame["key"] = frame["key"].fillna("—").astype(str)
+everything = frame                      # the export has every group
+others = 0
+if by == "building":                    # the busiest buildings, the rest in one line (its figures summed)
+    folded, others = fold_tail(frame.drop(columns=["breach_rate", "callback_coverage"]), SHOWN_BUILDINGS,
+                               lambda n: t("analysis.others", n=n))
+    if others:
+        frame = folded
+        frame["breach_rate"] = frame["breaches"] / frame["received"]
+        frame["callback_coverage"] = frame["called_back"] / frame["received"]
+        st.caption(t("analysis.others_note", shown=SHOWN_BUILDINGS, n=others))
 order = charts.category_order(frame, "key", by="received", chronological=by == "month")
+if others:                              # "other N" last, whatever it adds up to
+    order = [k for k in order if k != frame["key"].iloc[-1]] + [frame["key"].iloc[-1]]
 frame = frame.set_index("key").loc[order].reset_index()     # the table below in the same order
 left, right = st.columns(2)
 left.altair_chart(charts.bars(frame, "key", "received", order, key_title=label, value_title=t("analysis.received")),
@@ -56,13 +69,20 @@ right.altair_chart(charts.bars(frame, "key", "breach_rate", order, key_title=lab
                                colour="#c0392b", average=(frame["breaches"].sum() / total, t("analysis.mean"))),
                    width="stretch")
 
-table = frame.rename(columns={"key": label, **{c: t(f"analysis.{c}") for c in frame.columns if c != "key"}})
+
+
+def _table(shown):
+    return shown.rename(columns={"key": label, **{c: t(f"analysis.{c}") for c in shown.columns if c != "key"}})
+
+
+table = _table(frame)
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     t("analysis.breach_rate"): st.column_config.NumberColumn(format="percent"),
     t("analysis.callback_coverage"): st.column_config.NumberColumn(format="percent"),
     t("analysis.hours_to_close"): st.column_config.NumberColumn(format="%.1f"),
     t("analysis.satisfaction"): st.column_config.NumberColumn(format="%.2f")})
-excel_button(table, f"complaints_by_{by}.xlsx", key="analysis_export", sheet=t("xlsx.sheet.analysis", by=label),
+excel_button(table if not others else (lambda: _table(everything)),    # (every building, read on a click)
+             f"complaints_by_{by}.xlsx", key="analysis_export", sheet=t("xlsx.sheet.analysis", by=label),
              title=t("xlsx.title.analysis", by=label), period=f"{start} – {end}", filters={t("analysis.by"): label},
              kinds={t("analysis.breach_rate"): RATE, t("analysis.callback_coverage"): RATE,
                     t("analysis.hours_to_close"): NUMBER, t("analysis.satisfaction"): NUMBER})

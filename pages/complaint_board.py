@@ -9,7 +9,7 @@ user = require("complaint_board")
 from core.auth.capabilities import Capability  # noqa: E402
 from core.complaints.model import OPEN_STAGES, Category  # noqa: E402
 from ui import cache, complaint_cache, complaint_wall, org_cache  # noqa: E402
-from ui.complaint_views import cards_by_stage, escalation_list, stage_column  # noqa: E402
+from ui.complaint_views import escalation_list, stage_column  # noqa: E402
 from ui.fmt import local  # noqa: E402
 from ui.i18n import t  # noqa: E402
 
@@ -29,12 +29,15 @@ with st.expander(t("board.filters")):
     building_id = f1.selectbox(t("board.building"), [None, *labels], format_func=lambda b: labels.get(b, t("board.all")))
     category = f2.selectbox(t("field.category"), [None, *[c.value for c in Category]],
                             format_func=lambda v: t(f"category.{v}") if v else t("board.all"))
-    handler = f3.text_input(t("board.handler"), max_chars=40).strip() or None
+    # A person, picked by the name staff know (the board filters on the login behind it).
+    people = org_cache.staff_names(url, active_only=True)
+    handler = f3.selectbox(t("board.handler"), [None, *sorted(people, key=lambda u: (people[u], u))],
+                           format_func=lambda u: people.get(u, u) if u else t("board.all"))
 
 
 @live_fragment("10s")
 def live_board():
-    board = complaint_cache.live_board(url, user.reader, building_id, category, handler)
+    board, by_stage = complaint_cache.live_cards(url, user.reader, building_id, category, handler)
     m = st.columns(5)
     for col, key in zip(m, ("open", "overdue", "at_risk", "red_line", "repeat")):
         col.metric(t(f"board.{key}"), board.counts[key])
@@ -44,7 +47,6 @@ def live_board():
     if board.tickets.empty:
         st.info(t("board.empty"))
         return
-    by_stage = cards_by_stage(board.tickets, board.now)
     # Two stages a row: a 1024 px desk screen also holds the menu.
     for row_stages in (OPEN_STAGES[i:i + 2] for i in range(0, len(OPEN_STAGES), 2)):
         for col, stage in zip(st.columns(len(row_stages)), row_stages):

@@ -10,6 +10,7 @@ user = require("movein_live")
 
 from core.clock import local_today
 from core.errors import DomainError
+from core.movein.forecast import staffed
 from services import movein
 from ui import cache, movein_cache
 from ui.document_views import handover_downloads
@@ -104,7 +105,10 @@ def open_row(appointment_id: int) -> None:
     st.session_state["live_open"] = appointment_id
 
 
+@live_fragment(None)
 def todays_list() -> None:
+    """A fragment: a tap on a household, its card or the filters reruns the list alone, not the
+    page's header and the hall board (which refreshes by itself)."""
     refusals()
     with st.form("find", border=False):
         f1, f2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -133,7 +137,7 @@ def todays_list() -> None:
     status = f1.selectbox(t("mlive.filter"), list(FILTERS), format_func=lambda k: t(f"mlive.filter.{k}"),
                           key="live_filter")
     buildings = sorted({r.building_id for r in rows})
-    names = movein.building_names(engine, user.actor, buildings)
+    names = movein_cache.building_names(cache.url(), user.reader, tuple(buildings))
     building = f2.selectbox(t("mlive.building"), [None, *buildings], key="live_building",
                             format_func=lambda b: t("mlive.all_buildings") if b is None else names.get(b, str(b)))
     hits = st.session_state.get("live_hits")
@@ -151,8 +155,10 @@ def station_mode(station: str) -> None:
     """Reruns by itself: the desk sees households arrive from the station before without a tap."""
     refusals()
     queue = movein.station_queue(engine, user.actor, batch_id, day, station)
-    staff = next(s["staff"] for s in movein_cache.live_board(cache.url(), user.reader, batch_id, day)["stations"]
-                 if s["code"] == station)
+    # The day's staff of the station from the plan (one row), not from the whole hall board: a
+    # tap clears the move-in caches, so the board would be recomputed on every tap.
+    plan = movein.load_batch(engine, user.actor, batch_id)
+    staff = next(s.staff for s in staffed(plan.settings.stations, plan.staffing, day) if s.code == station)
     station_header(queue, staff)
     desk_controls(user, batch_id, queue, day)
     my_undo(user, batch_id)

@@ -549,7 +549,8 @@ def undo_billing(engine: Engine, actor: Actor, run_id: int, request_key: str | N
 def billing_runs(engine: Engine, actor: Actor, project_id: int) -> pd.DataFrame:
     actor.require(C.VIEW_COLLECTIONS)
     actor.require_project(project_id)
-    return queries.billing_runs(engine, project_id)
+    return _people(queries.billing_runs(engine, project_id), user_queries.staff_names(engine), "created_by",
+                   "undone_by")
 
 
 # ---------------------------------------------------------------- the figures
@@ -763,8 +764,20 @@ def unit_ledger(engine: Engine, actor: Actor, unit_id: int, today: date | None =
     payments = payments.assign(recorded_on=recorded, void=void,
                                voidable=[voidable(r, v, today) for r, v in zip(recorded, void)])
     _, rules = queries.unit_plans(engine, unit_id)
-    return UnitLedger(bills, payments, _with_witness_names(engine, actions),
+    names = user_queries.staff_names(engine)
+    return UnitLedger(bills, _people(payments, names, "recorded_by", "voided_by"),
+                      _people(_with_witness_names(engine, actions), names, "staff"),
                       plan_rules.limitation_start(rules.values()))
+
+
+def _people(frame: pd.DataFrame, names: dict[str, str], *columns: str) -> pd.DataFrame:
+    """Who recorded, voided, asked or decided, as staff know them: the display name (the username
+    where the account is gone; blank cells stay blank). Decisions that compare accounts read the
+    stored usernames, never these."""
+    if frame.empty:
+        return frame
+    return frame.assign(**{c: frame[c].map(lambda u: names.get(u, u) if isinstance(u, str) else u)
+                           for c in columns if c in frame})
 
 
 def _with_witness_names(engine: Engine, actions: pd.DataFrame) -> pd.DataFrame:
@@ -815,6 +828,7 @@ def unit_plans(engine: Engine, actor: Actor, unit_id: int, today: date | None = 
     actor.require_project(project_id)
     today = today or local_today()
     frame, rules = queries.unit_plans(engine, unit_id)
+    frame = _people(frame, user_queries.staff_names(engine), "created_by", "decided_by")
     return [_plan_view(r, rules[int(r.id)], today) for r in frame.itertuples()]
 
 
@@ -825,7 +839,8 @@ def unit_waivers(engine: Engine, actor: Actor, unit_id: int) -> pd.DataFrame:
     if project_id is None:
         raise DomainError("err.unit_unknown_room", room="")
     actor.require_project(project_id)
-    return queries.unit_waivers(engine, unit_id)
+    return _people(queries.unit_waivers(engine, unit_id), user_queries.staff_names(engine), "requested_by",
+                   "decided_by")
 
 
 class Pending(NamedTuple):
@@ -837,7 +852,9 @@ def pending_approvals(engine: Engine, actor: Actor) -> Pending:
     """Plans and waivers waiting for a manager in the actor's projects, oldest first."""
     actor.require(C.VIEW_COLLECTIONS)
     scope = actor.scope()
-    return Pending(queries.pending_plans(engine, scope), queries.pending_waivers(engine, scope))
+    names = user_queries.staff_names(engine)
+    return Pending(_people(queries.pending_plans(engine, scope), names, "created_by"),
+                   _people(queries.pending_waivers(engine, scope), names, "requested_by", "decided_by"))
 
 
 def missed_plans(engine: Engine, actor: Actor, today: date) -> list[tuple[int, int, date]]:

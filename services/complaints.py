@@ -15,7 +15,7 @@ from core.auth.actor import Actor
 from core.auth.capabilities import Capability
 from core.complaints import deadlines, repeats, workflow
 from core.complaints.model import Category, Complaint, Stage
-from core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from core.errors import ConflictError, NotFound, PermissionDenied, ValidationError, ValidationErrors
 from core.org.rules import parse_room_no
 from db import calendar_queries, calendar_repository
 from db import complaint_queries as queries
@@ -104,12 +104,28 @@ def act(engine: Engine, actor: Actor, number: str, expected_version: int, action
         if loaded.complaint.version != expected_version:
             raise ConflictError()
         before = loaded.complaint
+        if action in ("assign", "reassign"):
+            _require_staff(s, loaded.project_id, data.get("handler"))
         after, event = workflow.apply(before, action, actor, now, config=_clocks(s, loaded.project_id), **data)
         version = repository.save(s, loaded, after, [event])
         notifications.complaint_changed(uow, before, after, action, loaded.project_id, now)
-        uow.audit(action, "complaint", number, before={"stage": before.stage.value, "version": before.version},
-                  after={"stage": after.stage.value})
+        uow.audit(action, "complaint", number,
+                  before={"stage": before.stage.value, "version": before.version, "handler": before.handler},
+                  after={"stage": after.stage.value, "handler": after.handler})
         return after.with_(version=uow.commit(version))
+
+
+def _require_staff(session, project_id: int | None, handler) -> None:
+    """A handler is a person of the ticket's project (its staff or all-projects staff), by login."""
+    if handler and str(handler).strip() not in queries.project_staff(session, project_id):
+        raise ValidationErrors([ValidationError("err.not_project_staff", field="handler")])
+
+
+def handler_candidates(engine: Engine, actor: Actor, number: str) -> dict[str, str]:
+    """username -> display name of who may handle this ticket: the active staff of its project."""
+    place = _visible_place(engine, actor, number)
+    with engine.connect() as conn:
+        return queries.project_staff(conn, place["project_id"])
 
 
 # ---------------------------------------------------------------- one ticket

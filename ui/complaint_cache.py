@@ -16,6 +16,17 @@ def live_board(url: str, reader: Actor, building_id, category, handler) -> compl
 
 
 @cached("complaints", ttl=10)
+def live_cards(url: str, reader: Actor, building_id, category, handler):
+    """(the live board, its tickets as card records by stage): the cards are worked out once per
+    board snapshot (their lights against the snapshot's own `now`), not on every refresh of every
+    screen; copying them out of the cache costs a quarter of making them."""
+    from ui.complaint_views import cards_by_stage
+
+    board = complaints.live_board(_engine_for(url), reader, building_id, category, handler)
+    return board, cards_by_stage(board.tickets, board.now)
+
+
+@cached("complaints", ttl=10)
 def complaint_counts(url: str, reader: Actor) -> dict:
     return complaints.counts(_engine_for(url), reader)
 

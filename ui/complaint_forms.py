@@ -42,7 +42,18 @@ def reply_picker(action: str, c: Complaint, wordings: list) -> None:
         right.button(t("replies.insert"), key=f"reply_insert_{target}", on_click=insert, disabled=chosen is None)
 
 
-def action_form(action: str, c: Complaint, wordings: list = ()) -> dict | None:
+def _person_pick(staff: dict[str, str], key: str, current: str | None = None) -> str | None:
+    """A person of the ticket's project, shown by display name, sent as the login name."""
+    people = [u for u in staff if u != current]
+    if not people:
+        st.caption(t("handler.none_staff"))
+    return st.selectbox(t("field.handler"), people, index=None, key=key, placeholder=t("handler.pick"),
+                        format_func=lambda u: staff.get(u, u))
+
+
+def action_form(action: str, c: Complaint, wordings: list = (), staff: dict | None = None) -> dict | None:
+    """`staff`: username -> display name of the project's staff, for the handler pickers."""
+    staff = staff or {}
     reply_picker(action, c, list(wordings))
     with st.form(f"act_{action}", clear_on_submit=False):
         data: dict = {}
@@ -61,7 +72,11 @@ def action_form(action: str, c: Complaint, wordings: list = ()) -> dict | None:
             data["cause"] = _area("cause", k)
         elif action == "assign":
             data["department"] = st.text_input(t("field.department"), max_chars=100, key=k + "d")
-            data["handler"] = st.text_input(t("field.handler"), max_chars=40, key=k + "h")
+            data["handler"] = _person_pick(staff, k + "h")
+        elif action == "reassign":
+            st.caption(t("detail.reassign_from", name=staff.get(c.handler, c.handler)))
+            data["handler"] = _person_pick(staff, k + "h", current=c.handler)
+            data["reason"] = _area("reassign_reason", k + "r")
         elif action == "propose":
             data["options"] = _area("options", k).splitlines()
         elif action == "agree":

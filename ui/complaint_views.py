@@ -55,7 +55,7 @@ def show_facts(c: Complaint, place: dict) -> None:
     field(t("field.subject"), c.subject, right)
     field(t("field.wants"), "、".join(t(f"want.{w.value}") for w in c.wants), right)
     field(t("field.content"), c.content)
-    details = [("cause", c.cause), ("department", c.department), ("handler", c.handler),
+    details = [("cause", c.cause), ("department", c.department), ("handler", _person(c.handler) if c.handler else None),
                ("options", "\n".join(c.options)), ("agreed_steps", c.agreed_steps),
                ("agreed_at", local(c.agreed_at)), ("implementation", c.implementation),
                ("invalid_reason", c.invalid_reason), ("reply", c.reply),
@@ -117,6 +117,17 @@ def show_close_panel(c: Complaint, missing: list, radio_key: str, ready: bool) -
         st.button(t("action.close"), key=f"close_blocked_{c.number}", disabled=True, icon=":material/lock:")
 
 
+def _reassigned(action: str, detail) -> str:
+    """Who handed the ticket to whom and why, by display names (a reassign event), else a dash."""
+    if action != "reassign":
+        return "—"
+    if isinstance(detail, str):
+        import json
+        detail = json.loads(detail)
+    detail = detail or {}
+    return f"{_person(detail.get('from'))} → {_person(detail.get('to'))}: {detail.get('reason', '')}"
+
+
 def show_timeline(events: pd.DataFrame) -> None:
     st.subheader(t("detail.timeline"))
     if events.empty:
@@ -126,6 +137,7 @@ def show_timeline(events: pd.DataFrame) -> None:
         t("col.actor"): events["actor"].map(_person),
         t("col.action"): events["action"].map(lambda a: t(f"action.{a}")),
         t("col.stage"): events["stage_to"].map(stage_or_dash),
+        t("col.reassigned"): [_reassigned(a, d) for a, d in zip(events["action"], events["detail"])],
     })
     st.dataframe(shown, hide_index=True, width="stretch")
 

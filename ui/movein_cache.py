@@ -41,3 +41,9 @@ def movein_today(url: str, reader: Actor, today: date):
 @cached("movein", ttl=60)
 def actual_vs_plan(url: str, reader: Actor, batch_id: int):
     return movein.actual_vs_plan(_engine_for(url), reader, batch_id)
+
+
+@cached("org", ttl=300)
+def building_names(url: str, reader: Actor, building_ids: tuple[int, ...]) -> dict[int, str]:
+    """The names today's list filters by: org data, cleared with the other org reads."""
+    return movein.building_names(_engine_for(url), reader, building_ids)

@@ -30,11 +30,12 @@ def staff_names(url: str, active_only: bool = False) -> dict[str, str]:
 
 
 def person(url: str, username: str | None) -> str:
-    """'陈客服 (frontdesk)'; a name typed by hand (a trade's handler) is shown as typed."""
+    """The person's display name ('陈客服'), never the login; a name typed by hand (a trade's
+    handler in older tickets) is shown as typed."""
     if not username:
         return ""
     name = staff_names(url).get(username)
-    return f"{name} ({username})" if name else username
+    return name or username
 
 
 @cached("org", ttl=300)

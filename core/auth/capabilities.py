@@ -16,6 +16,7 @@ class Capability(str, Enum):
     MANAGE_COMPLAINTS = "manage_complaints"        # step in on any ticket; sign off "not valid"
     ACKNOWLEDGE_RED_LINE = "acknowledge_red_line"
     COMPLAINT_TO_CASE = "complaint_to_case"
+    REASSIGN_COMPLAINT = "reassign_complaint"      # give a ticket another handler, with a reason
     # move-in
     PLAN_MOVEIN = "plan_movein"                    # batches, staffing, checklist
     RUN_MOVEIN_HALL = "run_movein_hall"            # check-in, stations, defects, disputes
@@ -61,7 +62,7 @@ C = Capability
 _DESK = {C.REGISTER_COMPLAINT, C.HANDLE_COMPLAINT, C.VIEW_UNITS, C.SEE_SPECIAL_NEEDS, C.RECORD_SPECIAL_NEEDS}
 _COLLECTOR = {C.RECORD_PAYMENT, C.RECORD_DUNNING, C.VIEW_COLLECTIONS, C.SEE_FULL_PHONE, C.VOID_PAYMENT,
               C.ADD_PAYMENT_PLAN, C.REQUEST_WAIVER}
-_MANAGER = (_DESK | _COLLECTOR | {C.MANAGE_COMPLAINTS, C.ACKNOWLEDGE_RED_LINE, C.COMPLAINT_TO_CASE, C.PLAN_MOVEIN,
+_MANAGER = (_DESK | _COLLECTOR | {C.MANAGE_COMPLAINTS, C.ACKNOWLEDGE_RED_LINE, C.COMPLAINT_TO_CASE, C.REASSIGN_COMPLAINT, C.PLAN_MOVEIN,
                                   C.RUN_MOVEIN_HALL, C.UNDO_MOVEIN_TAP, C.APPROVE_PAYMENT_PLAN, C.WAIVE_FEE, C.RUN_TRAINING,
                                   C.SEE_ALL_PROJECTS, C.SEE_HEADLINES, C.VIEW_CALENDAR, C.EDIT_OWNERS,
                                   C.VIEW_AUDIT, C.MANAGE_FEES, C.RUN_BILLING, C.RECEIVE_RED_LINES,
@@ -70,7 +71,7 @@ _MANAGER = (_DESK | _COLLECTOR | {C.MANAGE_COMPLAINTS, C.ACKNOWLEDGE_RED_LINE, C
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability) - {C.COLLECT_ON_ROUNDS},
     Role.MANAGER: frozenset(_MANAGER),
-    Role.SUPERVISOR: frozenset(_DESK | {C.PLAN_MOVEIN, C.RUN_MOVEIN_HALL}),
+    Role.SUPERVISOR: frozenset(_DESK | {C.PLAN_MOVEIN, C.RUN_MOVEIN_HALL, C.REASSIGN_COMPLAINT}),
     Role.FRONTDESK: frozenset(_DESK | _COLLECTOR | {C.COLLECT_ON_ROUNDS, C.EDIT_OWNERS}),
     Role.TRAINER: frozenset({C.EDIT_CASES, C.RUN_TRAINING}),
 }

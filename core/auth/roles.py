@@ -18,6 +18,8 @@ class Role(str, Enum):
 # app.py only registers the pages whose script exists.
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "home": frozenset(Role),
+    # Everyone's own list: tickets received or handled, dunning steps due (services/my_work.py).
+    "my_work": frozenset(Role),
     "movein_plan": frozenset({Role.ADMIN, Role.MANAGER, Role.SUPERVISOR}),
     "movein_live": frozenset({Role.ADMIN, Role.MANAGER, Role.SUPERVISOR}),
     "complaint_new": frozenset({Role.ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.FRONTDESK}),

@@ -401,13 +401,30 @@ def acknowledge_escalation(c, actor, now, config=deadlines.DEFAULT_CLOCKS):
     return c, Event(now, actor.username, "acknowledge", c.stage, c.stage, {"level": c.escalation.value})
 
 
+def reassign(c, actor, now, handler: str, reason: str, config=deadlines.DEFAULT_CLOCKS):
+    """Another handler for an assigned ticket, with a reason; the stage and its clock stand.
+    Whether the new handler is staff of the ticket's project the service checks."""
+    if c.stage not in OPEN_STAGES or not c.handler:
+        raise DomainError("err.wrong_stage", stage=c.stage.value)
+    if not actor.can(Capability.REASSIGN_COMPLAINT):
+        raise PermissionDenied("err.reassign_role")
+    handler, reason = ValidationErrors.collect(lambda: _text(handler, "handler", max_len=40),
+                                               lambda: _text(reason, "reassign_reason", max_len=500))
+    if handler == c.handler:
+        raise ValidationError("err.same_handler", field="handler")
+    before = c.handler
+    c = c.with_(handler=handler)
+    return c, Event(now, actor.username, "reassign", c.stage, c.stage,
+                    {"from": before, "to": handler, "reason": reason})
+
+
 ACTIONS = {
     "judge_valid": judge_valid, "propose_invalid": propose_invalid, "sign_off_invalid": sign_off_invalid,
     "investigate": investigate, "assign": assign, "propose": propose, "agree": agree,
     "implement": implement, "feedback": feedback, "callback": callback,
     "record_root_cause": record_root_cause, "close": close, "pause": pause, "resume": resume,
     "flag_red_line": flag_red_line, "acknowledge_escalation": acknowledge_escalation,
-    "close_unreachable": close_unreachable,
+    "close_unreachable": close_unreachable, "reassign": reassign,
 }
 
 # Which step actions belong to which stage (the detail page offers only these, plus the
@@ -424,7 +441,8 @@ STAGE_ACTIONS = {
 # HANDLE_COMPLAINT. Checked before the ticket is loaded, whoever calls.
 _RIGHTS = {"sign_off_invalid": (Capability.MANAGE_COMPLAINTS, "err.signoff_role"),
            "acknowledge_escalation": (Capability.ACKNOWLEDGE_RED_LINE, "err.ack_role"),
-           "close_unreachable": (Capability.MANAGE_COMPLAINTS, "err.unreachable_role")}
+           "close_unreachable": (Capability.MANAGE_COMPLAINTS, "err.unreachable_role"),
+           "reassign": (Capability.REASSIGN_COMPLAINT, "err.reassign_role")}
 _ANY_STEP = (Capability.HANDLE_COMPLAINT, "err.not_allowed")
 
 
@@ -492,6 +510,8 @@ def _actions_without_close(c: Complaint, actor: Actor) -> list[str]:
         out.append("resume" if c.paused_since else "pause")
     if owner:
         out.append("record_root_cause")
+    if c.handler and actor.can(Capability.REASSIGN_COMPLAINT):
+        out.append("reassign")
     out.append("flag_red_line")
     if _is_manager(actor) and c.escalation != Escalation.NONE and not c.escalation_acknowledged_by:
         out.append("acknowledge_escalation")

@@ -108,6 +108,8 @@ ZH: dict[str, str] = {
     "analysis.empty": "所选时间段没有投诉。请扩大日期范围。",
     "analysis.def": "口径：超时＝关闭时间晚于总时限，或至今未关闭且已过总时限；回访覆盖率＝有满意度评分的投诉 / 受理数；因联系不上而关闭的投诉单独计数，不算作已回访。",
     "analysis.times": "次数", "analysis.complaints": "投诉次数", "analysis.last": "最近一次",
+    "analysis.others": "其他 {n} 栋",
+    "analysis.others_note": "按受理数列出前 {shown} 栋，其余 {n} 栋合计为一行；导出的表格含全部楼栋。",
     "home.complaints": "投诉", "home.escalations_pending": "有 {n} 宗升级投诉等待管理层确认。",
     "units.complaints": "投诉记录", "units.callbacks": "回访记录", "units.no_complaints": "该房屋没有投诉记录。",
     "col.number": "编号", "col.stage": "阶段", "col.category": "类别", "col.receiver": "受理人", "col.handler": "责任人",
@@ -115,6 +117,13 @@ ZH: dict[str, str] = {
     "col.actor": "操作人", "col.action": "操作", "col.by": "回访人", "col.reached": "联系上", "col.satisfaction": "满意度",
     "col.comment": "记录", "col.agreed_steps": "约定措施", "col.agreed_at": "约定时间", "col.escalation": "升级",
     "col.repeat": "次数", "col.project": "项目",
+    "action.reassign": "更换责任人", "field.reassign_reason": "更换原因",
+    "err.reassign_role": "只有主管或经理可以更换责任人。",
+    "err.not_project_staff": "请从本项目的在职员工中选择责任人。",
+    "err.same_handler": "新责任人与当前责任人相同。",
+    "detail.reassign_from": "当前责任人：{name}",
+    "handler.pick": "请选择一位员工", "col.reassigned": "更换责任人",
+    "handler.none_staff": "本项目还没有在职员工，请先在管理页为员工分配项目。",
 }
 
 EN: dict[str, str] = {
@@ -225,6 +234,8 @@ EN: dict[str, str] = {
     "analysis.empty": "No complaints in this period. Widen the date range.",
     "analysis.def": "Definitions: a breach is a complaint closed after its overall limit, or still open past it; call-back coverage = complaints with a satisfaction score / received; complaints closed because the owner could not be reached are counted apart, never as called back.",
     "analysis.times": "Times", "analysis.complaints": "Complaints", "analysis.last": "Last",
+    "analysis.others": "Other {n} buildings",
+    "analysis.others_note": "The {shown} buildings with the most complaints, the other {n} summed in one line; the exported table has every building.",
     "home.complaints": "Complaints", "home.escalations_pending": "{n} escalated complaints await management.",
     "units.complaints": "Complaints", "units.callbacks": "Call-backs", "units.no_complaints": "No complaints on this unit.",
     "col.number": "Number", "col.stage": "Stage", "col.category": "Category", "col.receiver": "Receiver", "col.handler": "Handler",
@@ -232,4 +243,11 @@ EN: dict[str, str] = {
     "col.actor": "By", "col.action": "Action", "col.by": "Called by", "col.reached": "Reached", "col.satisfaction": "Satisfaction",
     "col.comment": "Notes", "col.agreed_steps": "Agreed steps", "col.agreed_at": "Agreed time", "col.escalation": "Escalation",
     "col.repeat": "Count", "col.project": "Project",
+    "action.reassign": "Change the responsible person", "field.reassign_reason": "Reason for the change",
+    "err.reassign_role": "Only a supervisor or a manager may change the responsible person.",
+    "err.not_project_staff": "Pick the responsible person from this project's active staff.",
+    "err.same_handler": "The new responsible person is the current one.",
+    "detail.reassign_from": "Responsible now: {name}",
+    "handler.pick": "Pick a colleague", "col.reassigned": "Handler change",
+    "handler.none_staff": "This project has no active staff yet: give staff this project on the admin page.",
 }

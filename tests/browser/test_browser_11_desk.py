@@ -28,7 +28,8 @@ def assert_fits(page, where: str) -> None:
 
 
 def _at_callback(engine, project_id: int) -> str:
-    """A ticket received by the front desk, taken along the method to the call-back stage."""
+    """A ticket received by the front desk, taken along the method to the call-back stage; its handler
+    is one of the project's staff (the demo's supervisor works on the batch project)."""
     from db.models import Unit
     from services import complaints
 
@@ -38,7 +39,7 @@ def _at_callback(engine, project_id: int) -> str:
                                  complainant="测试业主", phone=None, content="电梯间的灯一闪一闪。",
                                  category="service")
     steps = [("judge_valid", {}), ("investigate", {"cause": "灯管老化。"}),
-             ("assign", {"department": "工程部", "handler": "张师傅"}), ("propose", {"options": ["更换灯管"]}),
+             ("assign", {"department": "工程部", "handler": "supervisor"}), ("propose", {"options": ["更换灯管"]}),
              ("agree", {"steps": "明天更换灯管。", "agreed_at": datetime.now(CHINA) + timedelta(days=1)}),
              ("implement", {"record": "已更换。"}), ("feedback", {"confirmed": True})]
     for action, data in steps:

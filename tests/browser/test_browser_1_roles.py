@@ -61,6 +61,9 @@ def test_role_logs_in_and_every_allowed_page_renders(server, browser_db, new_pag
     assert menu <= set(allowed) and (menu or len(allowed) == 1), f"{role} menu {menu}, allowed {allowed}"
     if role != "admin":
         assert "admin" not in menu
+    # Everyone has their own work list, in the menu under its catalogue name.
+    assert "my_work" in allowed and "my_work" in menu, f"{role}: no 我的工作 in {menu}"
+    assert translate("page.my_work") in sidebar_text(page)
 
     # Every page by typed URL: each a new session (signed in by the cookie), opened side by side.
     state = page.context.storage_state()

@@ -29,14 +29,17 @@ ROOM = "3-1906"
 
 # ---------------------------------------------------------------- complaints
 
-def _act(page, action: str, fields: dict[str, str] | None = None, *, done) -> None:
-    """Pick the action, fill its form (labels -> text), submit, wait until done(page) holds."""
+def _act(page, action: str, fields: dict[str, str] | None = None, *, done, picks: dict[str, str] | None = None) -> None:
+    """Pick the action, fill its form (labels -> text; picks: select labels -> option), submit,
+    wait until done(page) holds."""
     label = t(f"action.{action}")
     pick_radio(page, label)
     form = form_with(page, label)
     form.wait_for()
     for field_label, value in (fields or {}).items():
         textbox(page, field_label, scope=form).fill(value)
+    for field_label, option in (picks or {}).items():
+        choose_in_select(page, field_label, option)
     button(page, label, scope=form).click()
     settle(page)
     wait_until(lambda: done(page), 30, f"{action}: not done: {main_text(page)[:600]}")
@@ -50,7 +53,7 @@ def _stage_is(stage: str):
 
 def test_complaint_from_registration_to_closing(server, browser_db, new_page, signed_in_state, engine):
     from core.auth.actor import SYSTEM
-    from services import complaints
+    from services import complaints, users
 
     desk = new_page(storage_state=signed_in_state("frontdesk"))
     open_url(desk, server.base_url + "/complaint_new")
@@ -89,7 +92,9 @@ def test_complaint_from_registration_to_closing(server, browser_db, new_page, si
 
     _act(desk, "judge_valid", done=_stage_is("investigate"))
     _act(desk, "investigate", {t("field.cause"): "屋面防水层老化开裂。"}, done=_stage_is("assign"))
-    _act(desk, "assign", {t("field.department"): "工程部", t("field.handler"): "张师傅"}, done=_stage_is("propose"))
+    handler_name = users.staff_names(engine)["admin"]    # picked by display name, stored as the login
+    _act(desk, "assign", {t("field.department"): "工程部"}, picks={t("field.handler"): handler_name},
+         done=_stage_is("propose"))
     _act(desk, "propose", {t("field.options"): "重做屋面防水\n临时导流并修补顶棚"}, done=_stage_is("agree"))
     # The agreed date: the form offers tomorrow at this time; keep it.
     _act(desk, "agree", {t("field.agreed_steps"): "明天上午重做防水并修补顶棚。"}, done=_stage_is("implement"))
@@ -133,7 +138,7 @@ def test_complaint_from_registration_to_closing(server, browser_db, new_page, si
     assert saved.stage.value == "closed" and saved.closed_at is not None
     assert saved.satisfied_callback is not None and saved.satisfied_callback.by == "manager"
     assert saved.satisfied_callback.satisfaction == 5
-    assert saved.receiver == "frontdesk" and saved.handler == "张师傅"
+    assert saved.receiver == "frontdesk" and saved.handler == "admin"
     assert saved.agreed_at is not None and saved.root_cause == root
 
 

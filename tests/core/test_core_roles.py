@@ -25,8 +25,8 @@ def test_every_role_opens_home():
 def test_trainer_cannot_open_units_or_admin():
     assert not can_open(Role.TRAINER, "units")
     assert not can_open(Role.TRAINER, "admin")
-    # ... and, like everyone, their own inbox of alerts
-    assert opens(Role.TRAINER) == {"home", "cases", "training", "notifications"}
+    # ... and, like everyone, their own inbox of alerts and their own work list
+    assert opens(Role.TRAINER) == {"home", "my_work", "cases", "training", "notifications"}
 
 
 def test_supervisor_opens_movein_units_and_new_complaint_only():

@@ -167,3 +167,17 @@ def test_the_demo_store_is_marked_with_owners_over_time_and_a_needs_ledger(demo_
     assert needs and all(first_owner[u] == o for u, o, _ in needs)
     from core.org.needs import NeedKind
     assert {k for _, _, k in needs} <= {k.value for k in NeedKind}
+
+
+def test_every_demo_ticket_is_handled_by_staff_of_its_project(demo_engine):
+    """A handler is a person of the ticket's project, so the demo's handlers can act on their tickets
+    and find them in their own work list."""
+    from db.complaint_queries import project_staff
+    from db.models import ComplaintRow
+    with demo_engine.connect() as conn:
+        handled = conn.execute(select(ComplaintRow.project_id, ComplaintRow.handler)
+                               .where(ComplaintRow.handler.is_not(None))).all()
+        staff = {pid: project_staff(conn, pid) for pid in {p for p, _ in handled}}
+    assert len(handled) > 100
+    assert all(h in staff[p] for p, h in handled)
+    assert len({h for _, h in handled}) > 1          # given to several people, not one name for all

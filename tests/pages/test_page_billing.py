@@ -15,7 +15,7 @@ from core.collections.money import yuan
 from core.i18n import translate
 from db.collection_models import Bill, BillingRun
 from page_helpers import ROLES, by_label
-from services import collections
+from services import collections, users
 
 t = translate
 
@@ -82,6 +82,8 @@ def test_the_seeded_month_is_billed_already_and_a_new_item_is_billed_once_then_u
                                                 settled=yuan(0))]
     runs = at.dataframe[-1].value
     assert runs[t("billing.bills")].tolist() == [preview.bills]
+    manager = users.staff_names(engine)["manager"]          # who ran it, by the name staff know
+    assert runs[t("ledger.col.by")].tolist() == [manager] != ["manager"]
 
     # A second run of the month bills nothing twice, and says so.
     by_label(at.button, t("billing.preview")).click().run()
@@ -98,4 +100,5 @@ def test_the_seeded_month_is_billed_already_and_a_new_item_is_billed_once_then_u
         run_id = conn.scalar(select(func.max(BillingRun.id)))
     assert [s.value for s in at.success] == [t("billing.undone", id=run_id, bills=preview.bills)]
     assert bills(engine, project, month, "parking") == 0
+    assert at.dataframe[-1].value[t("billing.undone_by")].tolist() == [manager]
     st.cache_data.clear()

@@ -105,7 +105,7 @@ def unreachable_ticket(page_db, unit_id) -> str:
                                  complainant="测试业主", phone=None, place="", content="地下车库渗水。",
                                  category="repairs", now=start)
     steps = [("judge_valid", {}), ("investigate", {"cause": "顶板防水破损"}),
-             ("assign", {"department": "工程部", "handler": "wang"}), ("propose", {"options": ["重做防水"]}),
+             ("assign", {"department": "工程部", "handler": "admin"}), ("propose", {"options": ["重做防水"]}),
              ("agree", {"steps": "重做防水", "agreed_at": start + timedelta(days=2)}),
              ("implement", {"record": "已重做"}), ("feedback", {"confirmed": True}),
              ("record_root_cause", {"root_cause": "防水老化", "prevention": "每年检查"})]

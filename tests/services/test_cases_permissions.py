@@ -12,8 +12,8 @@ from core.auth.roles import Role
 from core.cases.model import CaseDraft
 from core.clock import CHINA
 from core.errors import NotFound, PermissionDenied
-from services import cases, complaints, org
-from store_helpers import add_project, row
+from services import cases, complaints, org, users
+from store_helpers import FAST, add_project, row
 
 ADMIN = Actor("admin", Role.ADMIN)
 DESK = Actor("desk", Role.FRONTDESK)
@@ -56,6 +56,8 @@ def test_case_writes(engine, role):
 def closed_complaint(engine, project_id: int) -> str:
     org.import_units(engine, ADMIN, project_id, [row("3-101", "王伟", "13812345678")])
     unit = org.find_unit(engine, ADMIN, project_id, "3-101")
+    # the handler is one of the project's staff
+    users.create_user(engine, ADMIN, "wang", "王工", "supervisor", "Demo-2026!", [project_id], hash_rounds=FAST)
     start = datetime(2025, 3, 3, 9, tzinfo=CHINA)
     number = complaints.register(engine, DESK, now=start, unit_id=unit, channel="phone", complainant="王伟",
                                  phone="13812345678", place="", category="repairs", content="楼道灯坏了三天")

@@ -262,11 +262,12 @@ COMPLAINANT, COMPLAINANT_PHONE = "王小明", "13812345678"
 OWNER, OWNER_PHONE, ROOM = "赵敏华", "13600002222", "3-1906"
 
 
-def add_staff(engine, accounts: dict[str, str]) -> None:
+def add_staff(engine, accounts: dict[str, str], project_id: int) -> None:
+    """Staff of the project: the handler of a ticket is picked from them."""
     roles = {"trainer": "trainer"}
     for username, display in accounts.items():
         users.create_user(engine, ADMIN, username, display, roles.get(username, "frontdesk"), "Demo-2026!",
-                          hash_rounds=FAST)
+                          [project_id], hash_rounds=FAST)
 
 
 def act(engine, number: str, actor: Actor, action: str, when: datetime, **data):
@@ -298,7 +299,7 @@ def site(engine):
     """One unit, 3-1906, owned by 赵敏华; the complaint comes from a family member, 王小明."""
     pid = add_project(engine, "P001", "深圳·翠湖园", "深圳")
     org.import_units(engine, ADMIN, pid, [row(ROOM, OWNER, OWNER_PHONE)])
-    add_staff(engine, STAFF)
+    add_staff(engine, STAFF, pid)
     with engine.connect() as conn:
         unit = conn.scalar(select(Unit.id))
     return engine, unit

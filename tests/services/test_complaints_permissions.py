@@ -147,5 +147,6 @@ def test_the_step_capabilities_are_the_methods():
     escalation needs its own right; every other step is handling a complaint."""
     assert {a: workflow.capability_for(a) for a in workflow.ACTIONS} == {
         a: {"sign_off_invalid": Capability.MANAGE_COMPLAINTS, "close_unreachable": Capability.MANAGE_COMPLAINTS,
-            "acknowledge_escalation": Capability.ACKNOWLEDGE_RED_LINE}.get(a, Capability.HANDLE_COMPLAINT)
+            "acknowledge_escalation": Capability.ACKNOWLEDGE_RED_LINE,
+            "reassign": Capability.REASSIGN_COMPLAINT}.get(a, Capability.HANDLE_COMPLAINT)
         for a in workflow.ACTIONS}

@@ -85,11 +85,29 @@ def make_site(engine) -> Site:
     org.import_units(engine, Actor("admin", Role.ADMIN), sz, [row("3-1906", "王伟", "13812345678"), row("3-1907", "李娜", "13912345678"),
                                            row("5-101", "张伟", "13700001111")])
     org.import_units(engine, Actor("admin", Role.ADMIN), gz, [row("3-1906", "赵敏", "13600002222")])
+    add_staff(engine, sz)
     code = {sz: "P001", gz: "P002"}
     with engine.connect() as conn:
         units = {(code[p], r): i for i, p, r in conn.execute(select(Unit.id, Unit.project_id, Unit.room_no))}
         buildings = {(code[p], n): i for i, p, n in conn.execute(select(Building.id, Building.project_id, Building.name))}
     return Site(engine, sz, gz, units, buildings)
+
+
+STAFF = {"chen": "陈静", "li": "李强", "zhou": "周敏", "reader": "孙悦"}   # every project
+HANDLER_NAME = "王工"                                                        # 深圳·翠湖园 only
+
+
+def add_staff(engine, project_id: int) -> None:
+    """The people a ticket may be given to: a handler is picked from the project's staff."""
+    from sqlalchemy import insert
+    from db.models import StaffUser, UserProject
+    with engine.begin() as conn:
+        for user, name in STAFF.items():
+            conn.execute(insert(StaffUser).values(username=user, display_name=name, role="frontdesk",
+                                                  password_hash="x", all_projects=True))
+        uid = conn.execute(insert(StaffUser).values(username=HANDLER.username, display_name=HANDLER_NAME,
+                                                    role="supervisor", password_hash="x")).inserted_primary_key[0]
+        conn.execute(insert(UserProject).values(user_id=uid, project_id=project_id))
 
 
 def reg(site: Site, when: datetime, room: str | None = "3-1906", project: str = "P001", actor: Actor = DESK,

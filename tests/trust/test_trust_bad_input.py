@@ -218,9 +218,10 @@ def test_complaint_register(channel, complainant, phone, place, content, categor
 
 @PROPERTY
 @given(st.sampled_from(["propose_invalid", "investigate", "assign", "propose", "record_root_cause", "pause",
-                        "flag_red_line", "no_such_action"]), NASTY, NASTY)
+                        "flag_red_line", "reassign", "no_such_action"]), NASTY, NASTY)
 def test_complaint_steps_with_text(action, a, b):
-    """The steps that take text from a form, on a ticket at the stage they need."""
+    """The steps that take text from a form, on a ticket at the stage they need (a reassignment: on
+    an assigned ticket, by a manager)."""
     from core.complaints.model import ClockPauseReason, Stage
 
     c, _ = workflow.register("TS-20260315-0001", NOW, DESK, channel="walk_in", complainant="王先生", phone=None,
@@ -228,11 +229,15 @@ def test_complaint_steps_with_text(action, a, b):
     data = {"propose_invalid": {"reason": a}, "investigate": {"cause": a}, "assign": {"department": a, "handler": b},
             "propose": {"options": [a, b]}, "record_root_cause": {"root_cause": a, "prevention": b},
             "pause": {"reason": ClockPauseReason.CUSTOMER, "note": a}, "flag_red_line": {"flag": "media", "note": a},
-            "no_such_action": {}}[action]
-    stage = {"investigate": Stage.INVESTIGATE, "assign": Stage.ASSIGN, "propose": Stage.PROPOSE}.get(action)
+            "reassign": {"handler": b, "reason": a}, "no_such_action": {}}[action]
+    stage = {"investigate": Stage.INVESTIGATE, "assign": Stage.ASSIGN, "propose": Stage.PROPOSE,
+             "reassign": Stage.PROPOSE}.get(action)
     if stage:
         c = c.with_(stage=stage)
-    settles(workflow.apply, c, action, DESK, NOW, **data)
+    actor = DESK
+    if action == "reassign":
+        c, actor = c.with_(handler="wang"), workflow.Actor("zhou", Role.MANAGER)
+    settles(workflow.apply, c, action, actor, NOW, **data)
 
 
 # ---------------------------------------------------------------- move-in, cases, accounts

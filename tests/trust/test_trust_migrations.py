@@ -28,7 +28,11 @@ HEAD = SCRIPT.get_current_head()
 EARLIER = [r.revision for r in SCRIPT.walk_revisions()][::-1][:-1]   # oldest first, head left out
 _names = itertools.count(1)
 # Kept by the database from other tables (migration 0010's triggers): filled by the upgrade, never copied.
-DERIVED = {"ledger_months"}
+DERIVED = {"ledger_months",
+           # 0026: the complaint months, from the copied tickets
+           "complaint_months_category", "complaint_months_building", "complaint_months_department",
+           # 0027: the callers and root causes of the analysis page, from the copied tickets
+           "complaint_callers", "complaint_callers_project", "complaint_causes", "complaint_causes_project"}
 # Filled by migration 0014 from the rows there were: every unit's owner as its first ownership, every
 # owner's note as a ledger entry (checked below against the copied rows).
 MOVED = {"unit_owners", "special_needs"}

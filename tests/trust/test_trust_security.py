@@ -27,7 +27,9 @@ from core.movein.model import BatchSettings
 from core.org.model import UnitStatus
 from db.models import AuditLog, utcnow
 from services import audit as audit_trail
-from services import calendar, cases, complaints, movein, org, sessions, training, users
+from services import calendar, canned_replies, cases, complaints, movein, org, sessions, training, users
+from services import complaint_attachments as attachments
+from services import complaint_incidents as incidents
 from services import collections as ledger
 from trust_helpers import PROPERTY, add_project, report, unit_rows
 
@@ -37,7 +39,10 @@ STORE_MODULES = ("services.users", "db.user_queries", "services.org", "db.org_qu
                  "db.audit_queries", "services.complaints",
                  "db.complaint_queries", "services.movein", "db.movein_queries", "services.collections",
                  "db.collection_queries", "services.cases", "services.training", "db.case_queries",
-                 "services.calendar", "db.calendar_queries", "services.sessions", "db.user_session_queries")
+                 "services.calendar", "db.calendar_queries", "services.sessions", "db.user_session_queries",
+                 "services.my_work", "services.canned_replies", "services.complaint_attachments",
+                 "db.complaint_attachment_queries", "services.complaint_incidents", "db.complaint_incident_queries",
+                 "services.search")
 WRITES = {
     "services.users": {"create_user", "set_active", "reset_password", "unlock", "set_language", "set_projects",
                        "set_role", "create_first_admin", "remove_demo_accounts"},
@@ -54,6 +59,9 @@ WRITES = {
                              "import_bills", "import_payments", "set_fee_rate", "run_billing", "undo_billing",
                              "decide_payment_plan", "request_waiver", "decide_waiver"},
     "services.cases": {"seed_library", "save", "publish", "case_from_complaint"},
+    "services.canned_replies": {"save_reply"},
+    "services.complaint_attachments": {"upload", "remove"},
+    "services.complaint_incidents": {"open_incident", "add_child", "record_fix", "close"},
     "services.training": {"create_session"},
     "services.calendar": {"save_hours", "use_company_hours", "save_year", "drop_year"},
 }
@@ -77,9 +85,10 @@ READS = {
     "db.audit_queries": {"count", "page", "actors", "entities", "viewed_since"},
     "services.complaints": {"ticket", "load", "timeline", "find_unit", "unit_history", "unit_caller", "counts",
                             "board", "escalations", "live_board", "analysis", "frequent_complainants", "root_causes",
-                            "repeat_candidates"},
+                            "repeat_candidates", "handler_candidates"},
     "db.complaint_queries": {"board", "board_counts", "analysis", "escalations", "frequent_complainants",
-                             "recurring_root_causes", "ticket_place", "timeline", "unit_history", "repeat_history"},
+                             "recurring_root_causes", "ticket_place", "timeline", "unit_history", "repeat_history",
+                             "project_staff"},
     "services.movein": {"list_batches", "load_batch", "plan_per_day", "booked_days", "checklist", "overdue_checklist",
                         "find_household", "today_progress", "live_board", "open_defects", "actual_vs_plan",
                         "day_bookings", "started_per_slot", "forecast", "recommend_staffing", "building_names",
@@ -101,6 +110,14 @@ READS = {
                               "owed_totals", "unit_plans", "pending_plans", "unit_waivers", "pending_waivers",
                               "approved_plans", "proof_file", "project_staff"},
     "services.cases": {"search", "get"},
+    "services.my_work": {"my_work"},
+    "services.canned_replies": {"all_replies", "for_action"},
+    "services.complaint_attachments": {"for_ticket", "for_unit", "open_file"},
+    "db.complaint_attachment_queries": {"for_ticket", "for_unit", "one"},
+    "services.complaint_incidents": {"for_ticket"},
+    "db.complaint_incident_queries": {"incident_of_ticket", "incident", "members", "open_incidents"},
+    # search writes nothing: its word index is kept by the writes of what it indexes
+    "services.search": {"warm_up", "cases", "complaints", "units"},
     "services.training": {"sessions", "session_cases", "attendance", "teachable_cases"},
     "db.case_queries": {"search", "get", "sessions", "session_case_ids", "attendance", "slug_ids", "filter_for"},
     "services.calendar": {"overview", "working_calendar"},
@@ -117,6 +134,15 @@ def test_every_public_store_function_is_known_as_a_read_or_a_write():
         unknown = public - WRITES.get(name, set()) - READS.get(name, set()) - UNAUDITED.get(name, set())
         assert not unknown, f"{name}: classify {sorted(unknown)} in tests/trust/test_trust_security.py"
         assert not (WRITES.get(name, set()) - public), f"{name}: gone: {WRITES[name] - public}"
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 200), (240, 240, 230)).save(buf, format="PNG")
+    return buf.getvalue()
 
 
 def _refused(fn):
@@ -169,6 +195,7 @@ def test_every_write_function_leaves_an_audit_row_with_who_and_when(engine, db_k
     audit("first", users.remove_demo_accounts, engine, Actor("first", Role.ADMIN))
     audit("admin", users.create_user, engine, boss, "zhou", "周经理", "manager", "Passw0rd-1", hash_rounds=4)
     audit("admin", users.create_user, engine, boss, "lili", "李客服", "frontdesk", "Passw0rd-1", [pid], hash_rounds=4)
+    audit("admin", users.create_user, engine, boss, "wang", "王工", "supervisor", "Passw0rd-1", [pid], hash_rounds=4)
     version = users.get_account(engine, "zhou").version
     audit("admin", users.set_active, engine, boss, "zhou", False, version)
     audit("admin", users.set_active, engine, boss, "zhou", True, version + 1)
@@ -213,12 +240,28 @@ def test_every_write_function_leaves_an_audit_row_with_who_and_when(engine, db_k
     c = complaints.load(engine, chen, number)
     for actor, action, data in [
             (chen, "judge_valid", {}), (chen, "investigate", {"cause": "灯具老化"}),
-            (chen, "assign", {"department": "工程部", "handler": "wang"}), (chen, "propose", {"options": ["更换灯具"]}),
+            # the handler is staff of the project (lili, assigned to it), then handed on with a reason
+            (chen, "assign", {"department": "工程部", "handler": "lili"}),
+            (mgr, "reassign", {"handler": "wang", "reason": "李客服休假"}), (chen, "propose", {"options": ["更换灯具"]}),
             (chen, "agree", {"steps": "明天更换", "agreed_at": utcnow() + timedelta(days=1)}),
             (chen, "implement", {"record": "已更换"}), (chen, "feedback", {"confirmed": True}),
             (li, "callback", {"reached": True, "satisfaction": 5}),
             (mgr, "record_root_cause", {"root_cause": "巡检漏项", "prevention": "每周巡检"}), (chen, "close", {})]:
         c = audit(actor.username, complaints.act, engine, actor, number, c.version, action, **data)
+
+    # what the desk has beside a ticket: wordings, attachments, an incident grouping its callers
+    audit("zhou", canned_replies.save_reply, engine, mgr, situation="apology", category="repairs", title="致歉",
+          body="给您添麻烦了，我们马上处理。")
+    photo = audit("chen", attachments.upload, engine, chen, number, _png(), "楼道.png")
+    audit("chen", attachments.remove, engine, chen, photo, "拍错了")
+    burst = complaints.register(engine, chen, unit_id=unit, channel="phone", complainant="王先生",
+                                phone="13812345678", content="家里停水了", category="repairs")
+    incident = audit("chen", incidents.open_incident, engine, chen, burst, title="供水主管爆裂", cause="主管老化")
+    audit("chen", incidents.add_child, engine, chen, incident, unit_id=None, channel="phone", complainant="李娜",
+          phone="13912345678", place="3栋大堂", content="我家也停水了")
+    version = incidents.for_ticket(engine, mgr, burst).incident.version
+    audit("zhou", incidents.record_fix, engine, mgr, incident, version, fix="更换主管", prevention="每季度巡检")
+    audit("zhou", incidents.close, engine, mgr, incident)
 
     # cases and training
     trainer = Actor("trainer", Role.TRAINER)
