@@ -158,7 +158,7 @@ class SignedIn:
         self.browser, self.server, self.names, self.states = browser, server, names, {}
 
     def remember(self, username: str, page) -> None:
-        self.states[username] = page.context.storage_state()
+        self.states[username] = _state_with_cookie(page.context, username)
 
     def __call__(self, username: str):
         if username not in self.states:
@@ -167,9 +167,20 @@ class SignedIn:
             self.server.fresh = False
             context = self.browser.new_context(viewport=VIEWPORT)
             login(context.new_page(), self.server.base_url, username, self.names[username])
-            self.states[username] = context.storage_state()
+            self.states[username] = _state_with_cookie(context, username)
             context.close()
         return self.states[username]
+
+
+def _state_with_cookie(context, username: str, timeout: float = 20) -> dict:
+    """The context's storage state once it holds the login cookie. The cookie is written by a
+    component in the browser a moment after the signed-in page is drawn: a state taken before that
+    moment has no cookie, and every later test using it met the login form (CI, twice)."""
+    from browser_helpers import COOKIE_NAME, eventually
+
+    assert eventually(lambda: any(c["name"] == COOKIE_NAME for c in context.cookies()), timeout), \
+        f"{username}: signed in, but no login cookie in the browser after {timeout}s"
+    return context.storage_state()
 
 
 @pytest.fixture(scope="session")
