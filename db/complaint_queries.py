@@ -196,3 +196,14 @@ def project_staff(conn_or_session, project_id: int | None) -> dict[str, str]:
             .where(StaffUser.active.is_(True), or_(StaffUser.all_projects.is_(True), StaffUser.id.in_(assigned)))
             .order_by(StaffUser.display_name, StaffUser.username))
     return dict(conn_or_session.execute(stmt).all())
+
+
+def open_tickets_of(engine: Engine, username: str, project_ids=None) -> list:
+    """Open tickets the user received or handles (for their own work list): number, stage, the
+    stage's deadline, and whether they are its receiver."""
+    stmt = _scope(select(ComplaintRow.number, ComplaintRow.stage, ComplaintRow.stage_deadline,
+                         (ComplaintRow.receiver == username).label("is_receiver"))
+                  .where(_open(), or_(ComplaintRow.receiver == username, ComplaintRow.handler == username)),
+                  project_ids)
+    with engine.connect() as conn:
+        return conn.execute(stmt).all()

@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pandas as pd
-from sqlalchemy import or_, select
 from sqlalchemy.engine import Engine
 
 from core.auth.actor import Actor
 from core.auth.capabilities import Capability
 from core.clock import CHINA
-from core.complaints.model import Stage
+from db import complaint_queries
 from db.base import utcnow
-from db.models import ComplaintRow
 from services import collections
 
 COLUMNS = ["kind", "ref", "what", "deadline", "link"]
@@ -22,15 +20,8 @@ COLUMNS = ["kind", "ref", "what", "deadline", "link"]
 def _tickets(engine: Engine, actor: Actor) -> list[dict]:
     if not actor.can(Capability.HANDLE_COMPLAINT):
         return []
-    me = actor.username
-    stmt = (select(ComplaintRow.number, ComplaintRow.stage, ComplaintRow.stage_deadline, ComplaintRow.receiver)
-            .where(ComplaintRow.stage != Stage.CLOSED.value,
-                   or_(ComplaintRow.receiver == me, ComplaintRow.handler == me)))
-    if (scope := actor.scope()) is not None:
-        stmt = stmt.where(ComplaintRow.project_id.in_(scope))
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    return [{"kind": "receiver" if r.receiver == me else "handler", "ref": r.number, "what": f"stage.{r.stage}",
+    rows = complaint_queries.open_tickets_of(engine, actor.username, actor.scope())
+    return [{"kind": "receiver" if r.is_receiver else "handler", "ref": r.number, "what": f"stage.{r.stage}",
              "deadline": r.stage_deadline, "link": f"/complaint?n={r.number}"} for r in rows]
 
 
