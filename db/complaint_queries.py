@@ -198,6 +198,16 @@ def project_staff(conn_or_session, project_id: int | None) -> dict[str, str]:
     return dict(conn_or_session.execute(stmt).all())
 
 
+def callbacks_due(engine: Engine, username: str, project_ids=None) -> list:
+    """Tickets waiting for their call-back that this user may make: neither its receiver nor its
+    handler (the method's rule), in the user's projects."""
+    stmt = _scope(select(ComplaintRow.number, ComplaintRow.stage_deadline)
+                  .where(ComplaintRow.stage == Stage.CALLBACK.value, ComplaintRow.receiver != username,
+                         or_(ComplaintRow.handler.is_(None), ComplaintRow.handler != username)), project_ids)
+    with engine.connect() as conn:
+        return conn.execute(stmt).all()
+
+
 def open_tickets_of(engine: Engine, username: str, project_ids=None) -> list:
     """Open tickets the user received or handles (for their own work list): number, stage, the
     stage's deadline, and whether they are its receiver."""

@@ -1,5 +1,5 @@
 """The signed-in user's own work in one list, soonest deadline first: open tickets they received
-or handle, and the dunning steps due today on the buildings they collect. Each row links to its record."""
+or handle, call-backs they may make, and the dunning steps due today on the buildings they collect. Each row links to its record."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -21,8 +21,13 @@ def _tickets(engine: Engine, actor: Actor) -> list[dict]:
     if not actor.can(Capability.HANDLE_COMPLAINT):
         return []
     rows = complaint_queries.open_tickets_of(engine, actor.username, actor.scope())
-    return [{"kind": "receiver" if r.is_receiver else "handler", "ref": r.number, "what": f"stage.{r.stage}",
+    mine = [{"kind": "receiver" if r.is_receiver else "handler", "ref": r.number, "what": f"stage.{r.stage}",
              "deadline": r.stage_deadline, "link": f"/complaint?n={r.number}"} for r in rows]
+    # Call-backs are the desk's shared pool: anyone but the ticket's receiver and handler may call.
+    calls = [{"kind": "callback", "ref": r.number, "what": "stage.callback", "deadline": r.stage_deadline,
+              "link": f"/complaint?n={r.number}"}
+             for r in complaint_queries.callbacks_due(engine, actor.username, actor.scope())]
+    return mine + calls
 
 
 def _dunning(engine: Engine, actor: Actor, today: date) -> list[dict]:

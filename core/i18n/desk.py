@@ -41,9 +41,10 @@ ZH: dict[str, str] = {
     "field.reply_body": "说词内容",
     "field.situation": "使用场景",
     "err.reply_unknown": "找不到这条说词，可能已被删除，请刷新页面。",
-    "page.my_work": "我的工作", "mywork.caption": "我受理或负责的未结投诉、今天要做的催缴，按截止时间排序。",
+    "page.my_work": "我的工作", "mywork.caption": "我受理或负责的未结投诉、可由我回访的投诉、今天要做的催缴，按截止时间排序。",
     "mywork.empty": "目前没有待办。新投诉请到“投诉登记”；指派给您的投诉会出现在这里。",
     "mywork.kind.receiver": "我受理的投诉", "mywork.kind.handler": "我负责的投诉", "mywork.kind.dunning": "催缴",
+    "mywork.kind.callback": "待回访",
     "mywork.what.dunning": "今日催缴", "mywork.col.kind": "类型", "mywork.col.ref": "编号/房号",
     "mywork.col.what": "事项", "mywork.col.deadline": "截止时间", "mywork.col.link": "打开",
 }
@@ -88,9 +89,10 @@ EN: dict[str, str] = {
     "field.reply_body": "Wording",
     "field.situation": "Situation",
     "err.reply_unknown": "This wording no longer exists; reload the page.",
-    "page.my_work": "My work", "mywork.caption": "Open tickets you received or handle and today's dunning steps, soonest deadline first.",
+    "page.my_work": "My work", "mywork.caption": "Open tickets you received or handle, call-backs you may make and today's dunning steps, soonest deadline first.",
     "mywork.empty": "Nothing waiting. Register a new complaint on the registration page; tickets given to you appear here.",
     "mywork.kind.receiver": "Ticket I received", "mywork.kind.handler": "Ticket I handle", "mywork.kind.dunning": "Dunning",
+    "mywork.kind.callback": "Call-back due",
     "mywork.what.dunning": "Dunning due today", "mywork.col.kind": "Kind", "mywork.col.ref": "Number / room",
     "mywork.col.what": "What", "mywork.col.deadline": "Deadline", "mywork.col.link": "Open",
 }

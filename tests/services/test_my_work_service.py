@@ -36,3 +36,15 @@ def test_the_soonest_deadline_comes_first(site):
     mine = my_work.my_work(site.engine, DESK, now=T0)
     assert mine["ref"].tolist() == [urgent, repairs]
     assert mine["deadline"].is_monotonic_increasing
+
+
+def test_a_ticket_waiting_for_its_call_back_is_on_every_other_desks_list(site):
+    number = reg(site, T0)
+    walk(site.engine, number, T0)                                # receiver DESK, handler wang: at call-back
+    other = my_work.my_work(site.engine, DESK2, now=T0)
+    assert other[other["ref"] == number]["kind"].tolist() == ["callback"]
+    assert other[other["ref"] == number]["link"].tolist() == [f"/complaint?n={number}"]
+    # The receiver and the handler may not call back their own ticket: theirs only as their own.
+    assert my_work.my_work(site.engine, DESK, now=T0)["kind"].tolist() == ["receiver"]
+    assert my_work.my_work(site.engine, HANDLER, now=T0)["kind"].tolist() == ["handler"]
+    assert number not in my_work.my_work(site.engine, Actor("chen", Role.FRONTDESK, (site.gz,)), now=T0)["ref"].tolist()

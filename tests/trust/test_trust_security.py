@@ -88,7 +88,7 @@ READS = {
                             "repeat_candidates", "handler_candidates"},
     "db.complaint_queries": {"board", "board_counts", "analysis", "escalations", "frequent_complainants",
                              "recurring_root_causes", "ticket_place", "timeline", "unit_history", "repeat_history",
-                             "project_staff", "open_tickets_of"},
+                             "project_staff", "open_tickets_of", "callbacks_due"},
     "services.movein": {"list_batches", "load_batch", "plan_per_day", "booked_days", "checklist", "overdue_checklist",
                         "find_household", "today_progress", "live_board", "open_defects", "actual_vs_plan",
                         "day_bookings", "started_per_slot", "forecast", "recommend_staffing", "building_names",
