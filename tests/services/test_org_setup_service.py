@@ -20,7 +20,6 @@ from store_helpers import audit_rows, count, counts
 
 ADMIN = Actor("admin", Role.ADMIN)
 DESK = Actor("desk", Role.FRONTDESK)
-TODAY = local_today()
 
 
 def errors(info) -> list[tuple[str, str]]:
@@ -178,7 +177,7 @@ def test_an_owners_phone_is_corrected_with_a_version_check(engine, project):
 def test_several_owners_of_one_unit(engine, project):
     unit_id = unit_of(engine, project)
     first = org.owners(engine, ADMIN, unit_id)[0]
-    org.add_co_owner(engine, DESK, unit_id, "李娜", "0755 1234 5678", TODAY - timedelta(days=3))
+    org.add_co_owner(engine, DESK, unit_id, "李娜", "0755 1234 5678", local_today() - timedelta(days=3))
     current = org.owners(engine, ADMIN, unit_id)
     assert [(o.name, o.phone) for o in current] == [("王伟", "13812345678"), ("李娜", "0755-12345678")]
     assert org.unit_detail(engine, ADMIN, unit_id)["owner"] == "王伟"     # the first owner stays the one shown
@@ -189,7 +188,7 @@ def test_several_owners_of_one_unit(engine, project):
         org.remove_owner(engine, DESK, unit_id, org.owners(engine, ADMIN, unit_id)[0].id)
     assert info.value.key == "err.last_owner"
     history = org.owners(engine, ADMIN, unit_id, history=True)
-    assert [(o.name, o.until, o.ended_by) for o in history] == [("李娜", None, None), ("王伟", TODAY, "removed")]
+    assert [(o.name, o.until, o.ended_by) for o in history] == [("李娜", None, None), ("王伟", local_today(), "removed")]
 
 
 def add_bill(engine, unit_id, project_id, cents, paid=0, period="2026-01") -> None:
@@ -213,24 +212,24 @@ def test_a_transfer_keeps_the_history_and_the_debt_stays_with_the_unit(engine, p
     buyers = [("赵敏", "136-0000-2222"), ("孙丽", "")]
     assert org.unit_owed(engine, ADMIN, unit_id) == 68660
     with pytest.raises(ValidationError) as info:           # not silently: the debt is named first
-        org.transfer_ownership(engine, DESK, unit_id, buyers, TODAY, version)
+        org.transfer_ownership(engine, DESK, unit_id, buyers, local_today(), version)
     assert (info.value.key, info.value.params["amount"]) == ("err.transfer_debt", "686.60")
     before_bills = bills(engine, unit_id)
-    done = org.transfer_ownership(engine, DESK, unit_id, buyers, TODAY, version, debt_acknowledged=True)
+    done = org.transfer_ownership(engine, DESK, unit_id, buyers, local_today(), version, debt_acknowledged=True)
     assert done["owed_cents"] == 68660 and len(done["owners"]) == 2
     assert bills(engine, unit_id) == before_bills           # no bill moved, none changed
     assert org.unit_owed(engine, ADMIN, unit_id) == 68660
     history = org.owners(engine, ADMIN, unit_id, history=True)
     assert [(o.name, o.since, o.until, o.ended_by) for o in history] == [
-        ("赵敏", TODAY, None, None), ("孙丽", TODAY, None, None),
-        ("李娜", None, TODAY, "transfer"), ("王伟", None, TODAY, "transfer")]
+        ("赵敏", local_today(), None, None), ("孙丽", local_today(), None, None),
+        ("李娜", None, local_today(), "transfer"), ("王伟", None, local_today(), "transfer")]
     record = org.unit_detail(engine, ADMIN, unit_id)
     assert (record["owner"], record["phone"]) == ("赵敏", "13600002222")
     last = [r for r in audit_rows(engine) if r.action == "transfer"][-1]
     assert last.before == {"owners": ["王伟", "李娜"]}
-    assert last.after == {"owners": ["赵敏", "孙丽"], "on": TODAY.isoformat(), "owed_cents": 68660}
+    assert last.after == {"owners": ["赵敏", "孙丽"], "on": local_today().isoformat(), "owed_cents": 68660}
     with pytest.raises(ConflictError):                      # a second form open on the old record
-        org.transfer_ownership(engine, DESK, unit_id, [("钱七", "")], TODAY, version, True)
+        org.transfer_ownership(engine, DESK, unit_id, [("钱七", "")], local_today(), version, True)
 
 
 def test_a_transfer_form_names_every_wrong_field(engine, project):
@@ -238,12 +237,12 @@ def test_a_transfer_form_names_every_wrong_field(engine, project):
     version = org.unit_detail(engine, ADMIN, unit_id)["version"]
     with pytest.raises(ValidationErrors) as info:
         org.transfer_ownership(engine, DESK, unit_id, [("", "abc"), ("", "13800001111")],
-                               TODAY + timedelta(days=1), version)
+                               local_today() + timedelta(days=1), version)
     assert errors(info) == [("err.required", "owner_name"), ("err.phone_format", "phone"),
                             ("err.required", "owner2_name"), ("err.date_future", "transfer_on")]
-    org.add_co_owner(engine, DESK, unit_id, "李娜", "", TODAY - timedelta(days=1))
+    org.add_co_owner(engine, DESK, unit_id, "李娜", "", local_today() - timedelta(days=1))
     with pytest.raises(ValidationError) as one:
-        org.transfer_ownership(engine, DESK, unit_id, [("赵敏", "")], TODAY - timedelta(days=5),
+        org.transfer_ownership(engine, DESK, unit_id, [("赵敏", "")], local_today() - timedelta(days=5),
                                org.unit_detail(engine, ADMIN, unit_id)["version"])
     assert one.value.key == "err.transfer_before_since"
     assert [o.name for o in org.owners(engine, ADMIN, unit_id)] == ["王伟", "李娜"]
@@ -251,10 +250,10 @@ def test_a_transfer_form_names_every_wrong_field(engine, project):
 
 def test_a_unit_without_debt_transfers_without_the_confirmation(engine, project):
     unit_id = unit_of(engine, project)
-    done = org.transfer_ownership(engine, DESK, unit_id, [("赵敏", "")], TODAY,
+    done = org.transfer_ownership(engine, DESK, unit_id, [("赵敏", "")], local_today(),
                                   org.unit_detail(engine, ADMIN, unit_id)["version"], request_key="tr-1")
     assert done["owed_cents"] == 0
-    assert org.transfer_ownership(engine, DESK, unit_id, [("赵敏", "")], TODAY, 0, request_key="tr-1") == done
+    assert org.transfer_ownership(engine, DESK, unit_id, [("赵敏", "")], local_today(), 0, request_key="tr-1") == done
     assert [o.name for o in org.owners(engine, ADMIN, unit_id)] == ["赵敏"]
 
 
@@ -270,16 +269,16 @@ def test_owner_edits_keep_to_the_unit(engine, project):
 def test_needs_are_entered_dated_and_ended(engine, project):
     unit_id = unit_of(engine, project)
     owner = org.owners(engine, ADMIN, unit_id)[0]
-    first = org.add_special_need(engine, DESK, unit_id, "elderly_alone", "子女在外地", TODAY - timedelta(days=30),
+    first = org.add_special_need(engine, DESK, unit_id, "elderly_alone", "子女在外地", local_today() - timedelta(days=30),
                                  owner.owner_id)
-    second = org.add_special_need(engine, DESK, unit_id, "language", "只讲粤语", TODAY)
+    second = org.add_special_need(engine, DESK, unit_id, "language", "只讲粤语", local_today())
     needs = org.special_needs(engine, DESK, unit_id)
     assert [(n.id, n.kind, n.note, n.owner, n.entered_by) for n in needs] == [
         (second, "language", "只讲粤语", None, "desk"), (first, "elderly_alone", "子女在外地", "王伟", "desk")]
     org.end_special_need(engine, DESK, first, needs[1].version)
     assert [n.id for n in org.special_needs(engine, DESK, unit_id)] == [second]
     ended = org.special_needs(engine, DESK, unit_id, include_ended=True)
-    assert [(n.id, n.ended_on) for n in ended] == [(second, None), (first, TODAY)]
+    assert [(n.id, n.ended_on) for n in ended] == [(second, None), (first, local_today())]
     with pytest.raises(ConflictError):
         org.end_special_need(engine, DESK, first, needs[1].version)
     record = org.unit_detail(engine, ADMIN, unit_id)
@@ -291,16 +290,16 @@ def test_needs_are_entered_dated_and_ended(engine, project):
 def test_a_need_form_names_every_wrong_field(engine, project):
     unit_id = unit_of(engine, project)
     with pytest.raises(ValidationErrors) as info:
-        org.add_special_need(engine, DESK, unit_id, "", "x" * 600, TODAY + timedelta(days=1))
+        org.add_special_need(engine, DESK, unit_id, "", "x" * 600, local_today() + timedelta(days=1))
     assert errors(info) == [("err.need_kind_unknown", "need_kind"), ("err.too_long", "need_note"),
                             ("err.date_future", "noted_on")]
     with pytest.raises(ValidationError) as one:
-        org.add_special_need(engine, DESK, unit_id, "other", "", TODAY)
+        org.add_special_need(engine, DESK, unit_id, "other", "", local_today())
     assert one.value.key == "err.need_note_required"
     other_unit = unit_of(engine, project, "3-1907", "李娜", "")
     stranger = org.owners(engine, ADMIN, other_unit)[0].owner_id
     with pytest.raises(NotFound):
-        org.add_special_need(engine, DESK, unit_id, "pregnancy", "", TODAY, stranger)
+        org.add_special_need(engine, DESK, unit_id, "pregnancy", "", local_today(), stranger)
     assert org.special_needs(engine, DESK, unit_id) == []
 
 
@@ -328,7 +327,7 @@ def test_every_set_up_write_finds_its_project_in_the_audit_trail(engine, project
     unit_id = unit_of(engine, project)
     owner = org.owners(engine, ADMIN, unit_id)[0]
     org.update_owner(engine, DESK, unit_id, owner.owner_id, "王伟", "13800001111", owner.owner_version)
-    org.add_special_need(engine, DESK, unit_id, "pregnancy", "", TODAY)
+    org.add_special_need(engine, DESK, unit_id, "pregnancy", "", local_today())
     with engine.connect() as conn:
         rows = conn.execute(select(AuditLog.entity, AuditLog.project_id).order_by(AuditLog.id)).all()
     assert rows == [("project", project), ("building", project), ("unit", project), ("owner", project),
